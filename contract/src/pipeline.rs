@@ -1,0 +1,125 @@
+//! The pipeline file as written: plain serde types, before any path is
+//! resolved or any plugin loaded. The host validates a [`RawPipeline`] into
+//! its own `Pipeline` type, collecting every error with its place in the file.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A pipeline file (TOML, YAML or JSON), exactly as parsed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPipeline {
+    /// Where documents come from.
+    pub input: RawInput,
+    /// The stages every document goes through, in order.
+    #[serde(default)]
+    pub stages: Vec<RawStage>,
+    /// Where results are written.
+    #[serde(default)]
+    pub output: RawOutput,
+    /// Limits applied to every stage that does not set its own.
+    #[serde(default)]
+    pub limits: RawLimits,
+    /// What a failed document does to the run; a stage may override it.
+    #[serde(default)]
+    pub on_error: ErrorPolicy,
+}
+
+/// The `input` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawInput {
+    /// Files or directories, relative to the pipeline file. Directories are
+    /// walked recursively.
+    pub paths: Vec<String>,
+    /// Glob over paths inside walked directories, e.g. `**/*.txt`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub glob: Option<String>,
+    /// How files are read. `.gz` files are decompressed transparently.
+    #[serde(default)]
+    pub format: InputFormat,
+}
+
+/// How input files are read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum InputFormat {
+    /// One document per file; the id is the path relative to the input root.
+    #[default]
+    Text,
+    /// One JSON object per line; the id is its `id` field or its line number.
+    Jsonl,
+    /// One HTML page per file.
+    Html,
+}
+
+/// One entry of `stages`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawStage {
+    /// Unique name of the stage in this pipeline, used in messages and summaries.
+    pub id: String,
+    /// `builtin:<name>`, or a path to a `.wasm` component relative to the pipeline file.
+    pub plugin: String,
+    /// Expected sha256 (hex) of the component file; a mismatch is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// The plugin's configuration, checked against its config schema.
+    #[serde(default)]
+    pub config: Map<String, Value>,
+    /// Limits for this stage, overriding the pipeline's.
+    #[serde(default)]
+    pub limits: RawLimits,
+    /// Error policy for this stage, overriding the pipeline's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_error: Option<ErrorPolicy>,
+}
+
+/// Resource limits of a stage; each unset one falls back to the pipeline's,
+/// then to the built-in default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimits {
+    /// Linear-memory cap per instance, e.g. `"256 MiB"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// Wall-clock deadline per document, e.g. `"10s"` or `"500ms"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+    /// Largest output (document plus artifacts) a stage may return, e.g. `"64 MiB"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_output: Option<String>,
+}
+
+/// The `output` section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutput {
+    /// Output directory, relative to the pipeline file.
+    #[serde(default = "default_output_directory")]
+    pub directory: String,
+}
+
+impl Default for RawOutput {
+    fn default() -> Self {
+        RawOutput {
+            directory: default_output_directory(),
+        }
+    }
+}
+
+fn default_output_directory() -> String {
+    "out".to_string()
+}
+
+/// What a failed document does to the run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorPolicy {
+    /// Report the document, count it, go on with the others.
+    #[default]
+    Skip,
+    /// Stop the run at the first failed document.
+    FailFast,
+}

@@ -1,0 +1,170 @@
+//! The JSON glue between the plugin interface and a typed [`Plugin`]. The
+//! same functions serve the component exports and the native test harness,
+//! so unit tests exercise exactly what runs in the sandbox.
+
+use crate::plugin::{Plugin, Verdict};
+use docpipe_contract::{Outcome, PluginError, PluginManifest};
+use serde_json::{Map, Value};
+
+fn schema_of<T: schemars::JsonSchema>() -> Value {
+    serde_json::to_value(schemars::schema_for!(T)).expect("a JSON Schema serializes")
+}
+
+/// The plugin's manifest, with schemas from its types.
+pub fn manifest<P: Plugin>(version: &str) -> PluginManifest {
+    PluginManifest {
+        name: P::NAME.to_string(),
+        version: version.to_string(),
+        kind: P::KIND,
+        description: P::DESCRIPTION.to_string(),
+        config_schema: schema_of::<P::Config>(),
+        input_schema: schema_of::<P::Input>(),
+        output_schema: schema_of::<P::Output>(),
+    }
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> Option<String> {
+    let rendered = path.to_string();
+    if rendered == "." {
+        return None;
+    }
+    Some(format!("/{}", rendered.replace('.', "/")))
+}
+
+/// Parse the stage config (JSON text) and build an instance.
+pub fn configure_json<P: Plugin>(config: &str) -> Result<P, PluginError> {
+    let mut de = serde_json::Deserializer::from_str(config);
+    let config: P::Config = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let error = PluginError::new("invalid-config", e.inner().to_string());
+        match pointer_of(e.path()) {
+            Some(pointer) => error.at(pointer),
+            None => error,
+        }
+    })?;
+    P::new(config)
+}
+
+/// Process one document (JSON text) with a configured instance.
+pub fn process_json<P: Plugin>(plugin: &mut P, document: &str) -> Result<Outcome, PluginError> {
+    let mut document: Map<String, Value> = serde_json::from_str(document)
+        .map_err(|e| PluginError::new("invalid-input", format!("document is not a JSON object: {e}")))?;
+    let input: P::Input = {
+        let value = Value::Object(std::mem::take(&mut document));
+        let parsed = serde_path_to_error::deserialize(&value).map_err(|e| {
+            let error = PluginError::new("invalid-input", e.inner().to_string());
+            match pointer_of(e.path()) {
+                Some(pointer) => error.at(pointer),
+                None => error,
+            }
+        });
+        let Value::Object(map) = value else { unreachable!() };
+        document = map;
+        parsed?
+    };
+    match plugin.process(input)? {
+        Verdict::Drop(reason) => Ok(Outcome::Drop { reason }),
+        Verdict::Keep(output, artifacts) => {
+            let output = serde_json::to_value(output).map_err(|e| {
+                PluginError::new("invalid-output", format!("output does not serialize: {e}"))
+            })?;
+            merge_output(&mut document, output);
+            Ok(Outcome::Keep {
+                document: Value::Object(document).to_string(),
+                artifacts,
+            })
+        }
+    }
+}
+
+/// Top-level fields of the output replace the document's; `meta` is merged
+/// key by key so stages can each add their own notes.
+fn merge_output(document: &mut Map<String, Value>, output: Value) {
+    let Value::Object(output) = output else { return };
+    for (key, value) in output {
+        match (key.as_str(), document.get_mut(&key), value) {
+            ("meta", Some(Value::Object(existing)), Value::Object(added)) => existing.extend(added),
+            (_, _, value) => {
+                document.insert(key, value);
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod wit {
+    use super::*;
+    use crate::__private::bindings::docpipe::plugin::types as w;
+    use std::any::Any;
+    use std::cell::RefCell;
+
+    thread_local! {
+        // A component instance is single-threaded and serves one stage, so one
+        // slot holds its configured plugin.
+        static INSTANCE: RefCell<Option<Box<dyn Any>>> = const { RefCell::new(None) };
+    }
+
+    fn to_wit_error(e: PluginError) -> w::PluginError {
+        w::PluginError {
+            code: e.code,
+            message: e.message,
+            pointer: e.pointer,
+        }
+    }
+
+    pub fn wit_manifest<P: Plugin>(version: &str) -> w::Manifest {
+        let m = manifest::<P>(version);
+        w::Manifest {
+            name: m.name,
+            version: m.version,
+            kind: match m.kind {
+                docpipe_contract::PluginKind::Transform => w::PluginKind::Transform,
+                docpipe_contract::PluginKind::Exporter => w::PluginKind::Exporter,
+            },
+            description: m.description,
+            config_schema: m.config_schema.to_string(),
+            input_schema: m.input_schema.to_string(),
+            output_schema: m.output_schema.to_string(),
+        }
+    }
+
+    pub fn wit_configure<P: Plugin>(config: &str) -> Result<(), w::PluginError> {
+        let plugin = configure_json::<P>(config).map_err(to_wit_error)?;
+        INSTANCE.with(|slot| *slot.borrow_mut() = Some(Box::new(plugin)));
+        Ok(())
+    }
+
+    pub fn wit_process<P: Plugin>(document: &str) -> Result<w::Outcome, w::PluginError> {
+        INSTANCE.with(|slot| {
+            let mut slot = slot.borrow_mut();
+            let plugin = slot
+                .as_mut()
+                .and_then(|p| p.downcast_mut::<P>())
+                .ok_or_else(|| w::PluginError {
+                    code: "not-configured".into(),
+                    message: "process was called before configure".into(),
+                    pointer: None,
+                })?;
+            match process_json(plugin, document).map_err(to_wit_error)? {
+                Outcome::Drop { reason } => Ok(w::Outcome::Drop(reason)),
+                Outcome::Keep { document, artifacts } => Ok(w::Outcome::Keep(w::Kept {
+                    document,
+                    artifacts: artifacts
+                        .into_iter()
+                        .map(|a| w::Artifact {
+                            name: a.name,
+                            media_type: a.media_type,
+                            mode: match a.mode {
+                                docpipe_contract::ArtifactMode::File => w::ArtifactMode::File,
+                                docpipe_contract::ArtifactMode::Append => w::ArtifactMode::Append,
+                            },
+                            data: a.data,
+                        })
+                        .collect(),
+                })),
+            }
+        })
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+pub use wit::{wit_configure, wit_manifest, wit_process};

@@ -1,0 +1,42 @@
+//! Run a plugin natively, through the same JSON glue it uses in a component.
+
+use crate::glue;
+use crate::plugin::Plugin;
+use docpipe_contract::{Outcome, PluginError, PluginManifest};
+use serde_json::Value;
+
+/// A configured plugin instance for unit tests.
+#[derive(Debug)]
+pub struct Harness<P> {
+    plugin: P,
+}
+
+impl<P: Plugin> Harness<P> {
+    /// Configure the plugin with a JSON config, as a pipeline stage would.
+    pub fn new(config: Value) -> Result<Self, PluginError> {
+        Ok(Harness {
+            plugin: glue::configure_json::<P>(&config.to_string())?,
+        })
+    }
+
+    /// The manifest the component would report.
+    pub fn manifest() -> PluginManifest {
+        glue::manifest::<P>("0.0.0-test")
+    }
+
+    /// Process a document given as JSON text.
+    pub fn process(&mut self, document: &str) -> Result<Outcome, PluginError> {
+        glue::process_json(&mut self.plugin, document)
+    }
+
+    /// Process a document given as a JSON value. Returns the kept document,
+    /// or `None` when the plugin dropped it.
+    pub fn process_value(&mut self, document: Value) -> Result<Option<Value>, PluginError> {
+        match self.process(&document.to_string())? {
+            Outcome::Keep { document, .. } => Ok(Some(
+                serde_json::from_str(&document).expect("the glue writes valid JSON"),
+            )),
+            Outcome::Drop { .. } => Ok(None),
+        }
+    }
+}
