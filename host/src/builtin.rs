@@ -1,0 +1,44 @@
+//! First-party plugins compiled into the binary, so `cargo install` gives a
+//! working `docpipe` on a machine with no wasm toolchain. The components are
+//! built by `cargo build-plugins` and committed under `plugins/components/`.
+
+use std::path::{Path, PathBuf};
+
+/// A plugin that ships inside the binary.
+#[derive(Debug, Clone, Copy)]
+pub struct Builtin {
+    /// The name after `builtin:`.
+    pub name: &'static str,
+    /// The component's bytes (empty if it was never built).
+    pub component: &'static [u8],
+}
+
+macro_rules! builtin {
+    ($name:literal) => {
+        Builtin {
+            name: $name,
+            component: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../plugins/components/", $name, ".wasm")),
+        }
+    };
+}
+
+/// Every built-in plugin, in pipeline order.
+pub const BUILTINS: &[Builtin] = &[builtin!("clean"), builtin!("langdetect"), builtin!("summarize"), builtin!("export")];
+
+/// Prefix that names a built-in plugin in a pipeline file.
+pub const PREFIX: &str = "builtin:";
+
+/// The built-in plugin with this name.
+pub fn find(name: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.name == name)
+}
+
+/// The names of all built-in plugins.
+pub fn names() -> Vec<&'static str> {
+    BUILTINS.iter().map(|b| b.name).collect()
+}
+
+/// Where a built-in plugin's source crate lives in this repository.
+pub fn source_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins").join(name)
+}

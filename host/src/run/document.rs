@@ -1,0 +1,121 @@
+//! Send one document through every stage. Pure with respect to the output
+//! directory: what to write comes back as data, so the writer can keep
+//! input order whatever the number of workers.
+
+use super::stage::Stage;
+use crate::runtime::{FailureKind, LogRecord, StageFailure};
+use docpipe_contract::{Artifact, Document, Outcome};
+use std::time::{Duration, Instant};
+
+/// What happened to one document.
+#[derive(Debug)]
+pub struct DocumentRun {
+    /// The document's id.
+    pub id: String,
+    /// How it ended.
+    pub fate: Fate,
+    /// Artifacts from exporter stages, with the index of the stage that made each.
+    pub artifacts: Vec<(usize, Artifact)>,
+    /// Per stage that ran: time spent.
+    pub stage_times: Vec<Duration>,
+    /// What plugins logged, with the stage index; and how many records were dropped.
+    pub logs: Vec<(usize, LogRecord)>,
+    /// Log records dropped because a plugin logged too much.
+    pub logs_dropped: usize,
+}
+
+/// How a document's run ended.
+#[derive(Debug)]
+pub enum Fate {
+    /// It went through every stage; its final state as JSON text.
+    Completed(String),
+    /// A stage dropped it on purpose.
+    Dropped {
+        /// Index of the stage.
+        stage: usize,
+        /// The plugin's reason.
+        reason: String,
+    },
+    /// A stage failed on it.
+    Failed {
+        /// Index of the stage.
+        stage: usize,
+        /// Why.
+        failure: StageFailure,
+        /// The document as it was before that stage, as JSON text.
+        last_good: String,
+    },
+}
+
+/// Run `document` through `stages` in order.
+pub fn run_document(stages: &[Stage], document: &Document) -> DocumentRun {
+    let mut run = DocumentRun {
+        id: document.id.clone(),
+        fate: Fate::Completed(String::new()),
+        artifacts: Vec::new(),
+        stage_times: Vec::with_capacity(stages.len()),
+        logs: Vec::new(),
+        logs_dropped: 0,
+    };
+    let mut current = serde_json::to_string(document).expect("a document serializes");
+    for (index, stage) in stages.iter().enumerate() {
+        let started = Instant::now();
+        let result = run_stage(stage, &current, &document.id, index, &mut run);
+        run.stage_times.push(started.elapsed());
+        match result {
+            Ok(StageResult::Kept(next)) => current = next,
+            Ok(StageResult::Dropped(reason)) => {
+                run.fate = Fate::Dropped { stage: index, reason };
+                return run;
+            }
+            Err(failure) => {
+                run.fate = Fate::Failed {
+                    stage: index,
+                    failure,
+                    last_good: current,
+                };
+                return run;
+            }
+        }
+    }
+    run.fate = Fate::Completed(current);
+    run
+}
+
+enum StageResult {
+    Kept(String),
+    Dropped(String),
+}
+
+fn run_stage(stage: &Stage, current: &str, id: &str, index: usize, run: &mut DocumentRun) -> Result<StageResult, StageFailure> {
+    let instance = match stage.plugin.instantiate(&stage.config_json, stage.limits)? {
+        Ok(instance) => instance,
+        Err(e) => return Err(StageFailure::new(FailureKind::PluginError, format!("rejected its config: {e}"))),
+    };
+    let (outcome, logs, dropped) = instance.process(current);
+    run.logs.extend(logs.into_iter().map(|record| (index, record)));
+    run.logs_dropped += dropped;
+    match outcome? {
+        Outcome::Drop { reason } => Ok(StageResult::Dropped(reason)),
+        Outcome::Keep { document, artifacts } => {
+            check_document(&document, id)?;
+            run.artifacts.extend(artifacts.into_iter().map(|a| (index, a)));
+            Ok(StageResult::Kept(document))
+        }
+    }
+}
+
+/// A stage must hand back a document with the same id and a text, or later
+/// stages and the writer would act on garbage.
+fn check_document(document: &str, id: &str) -> Result<(), StageFailure> {
+    let parsed: Document = serde_json::from_str(document).map_err(|e| {
+        StageFailure::new(FailureKind::InvalidOutput, format!("returned a document that is not valid: {e}"))
+    })?;
+    if parsed.id != id {
+        return Err(StageFailure::new(
+            FailureKind::InvalidOutput,
+            format!("changed the document's id from `{id}` to `{}`; ids are the host's", parsed.id),
+        ));
+    }
+    Ok(())
+}

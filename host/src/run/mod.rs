@@ -1,0 +1,253 @@
+//! Executing a prepared pipeline over a stream of documents.
+//!
+//! tokio drives a reader (one blocking task), a bounded queue, up to `jobs`
+//! documents in flight on blocking workers, and one writer that takes
+//! results in input order. Memory is bounded by the queue sizes, not by the
+//! corpus, and outputs are the same whatever `jobs` is.
+
+mod document;
+mod stage;
+mod summary;
+
+pub use document::{run_document, DocumentRun, Fate};
+pub use stage::Stage;
+pub use summary::{RunSummary, StageSummary};
+
+use crate::output::{OutputError, OutputWriter};
+use docpipe_contract::pipeline::ErrorPolicy;
+use docpipe_contract::Document;
+use serde_json::json;
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::{mpsc, Semaphore};
+
+/// Name of the summary file in the output directory.
+pub const SUMMARY_FILE: &str = "run-summary.json";
+/// Name of the file listing every failed document.
+pub const REJECTS_FILE: &str = "rejects.jsonl";
+
+/// An input item that could not be read into a document.
+#[derive(Debug, Clone)]
+pub struct InputFailure {
+    /// The file (and line) it came from.
+    pub source: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Documents in flight at once.
+    pub jobs: usize,
+    /// Show a progress bar (only when stderr is a terminal).
+    pub progress: bool,
+    /// Default error policy (stages may override it).
+    pub on_error: ErrorPolicy,
+}
+
+/// Run `stages` over `documents`, writing into `writer`. Returns the summary
+/// once every file is in place; an error only when writing itself fails.
+pub fn execute<I>(stages: Vec<Stage>, documents: I, mut writer: OutputWriter, options: RunOptions) -> Result<RunSummary, OutputError>
+where
+    I: Iterator<Item = Result<Document, InputFailure>> + Send + 'static,
+{
+    let started = Instant::now();
+    let jobs = options.jobs.max(1);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .max_blocking_threads(jobs + 1)
+        .enable_all()
+        .build()
+        .expect("building the tokio runtime");
+
+    let stages = Arc::new(stages);
+    let mut summary = RunSummary {
+        jobs,
+        stages: stages
+            .iter()
+            .map(|s| StageSummary {
+                id: s.id.clone(),
+                plugin: s.plugin.label().to_string(),
+                ..StageSummary::default()
+            })
+            .collect(),
+        ..RunSummary::default()
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let progress = progress_bar(options.progress);
+
+    runtime.block_on(async {
+        let (item_tx, mut item_rx) = mpsc::channel::<Result<Document, InputFailure>>(jobs * 2);
+        let reader_stop = stop.clone();
+        tokio::task::spawn_blocking(move || {
+            for item in documents {
+                if reader_stop.load(Ordering::Relaxed) || item_tx.blocking_send(item).is_err() {
+                    return;
+                }
+            }
+        });
+
+        // Results travel as join handles in input order, so the writer can
+        // await them one by one while later documents are still running.
+        let (result_tx, mut result_rx) = mpsc::channel::<tokio::task::JoinHandle<Item>>(jobs * 2);
+        let permits = Arc::new(Semaphore::new(jobs));
+        let dispatch_stages = stages.clone();
+        tokio::spawn(async move {
+            while let Some(item) = item_rx.recv().await {
+                let permit = permits.clone().acquire_owned().await.expect("semaphore is never closed");
+                let stages = dispatch_stages.clone();
+                let handle = tokio::task::spawn_blocking(move || {
+                    let result = match item {
+                        Ok(document) => Item::Ran(run_document(&stages, &document)),
+                        Err(failure) => Item::Unreadable(failure),
+                    };
+                    drop(permit);
+                    result
+                });
+                if result_tx.send(handle).await.is_err() {
+                    return;
+                }
+            }
+        });
+
+        while let Some(handle) = result_rx.recv().await {
+            let item = handle.await.expect("a document worker panicked");
+            if stop.load(Ordering::Relaxed) {
+                continue;
+            }
+            let failed_hard = record(&mut summary, &mut writer, &stages, item, options.on_error, &progress)?;
+            if failed_hard {
+                summary.stopped_early = true;
+                stop.store(true, Ordering::Relaxed);
+            }
+            progress.inc(1);
+        }
+        Ok::<(), OutputError>(())
+    })?;
+    progress.finish_and_clear();
+
+    summary.seconds = started.elapsed().as_secs_f64();
+    let out_dir = writer.dir().to_path_buf();
+    let files = writer.finish()?;
+    summary.files = files
+        .iter()
+        .filter_map(|f| f.strip_prefix(&out_dir).ok())
+        .map(|f| f.to_string_lossy().replace('\\', "/"))
+        .collect();
+    let mut writer = OutputWriter::create(&out_dir)?;
+    let json = serde_json::to_vec_pretty(&summary).expect("the summary serializes");
+    writer.write_file(SUMMARY_FILE, &json)?;
+    Ok(summary)
+}
+
+enum Item {
+    Ran(DocumentRun),
+    Unreadable(InputFailure),
+}
+
+/// Account for one document and write what it produced. Returns true when a
+/// fail-fast policy says the run must stop.
+fn record(
+    summary: &mut RunSummary,
+    writer: &mut OutputWriter,
+    stages: &[Stage],
+    item: Item,
+    default_policy: ErrorPolicy,
+    progress: &indicatif::ProgressBar,
+) -> Result<bool, OutputError> {
+    summary.documents_in += 1;
+    let run = match item {
+        Item::Unreadable(failure) => {
+            summary.failed += 1;
+            summary.input_errors += 1;
+            progress.suspend(|| eprintln!("error: {}: {}", failure.source, failure.message));
+            reject(writer, &failure.source, "input", "input", &failure.message)?;
+            return Ok(default_policy == ErrorPolicy::FailFast);
+        }
+        Item::Ran(run) => run,
+    };
+    for (index, time) in run.stage_times.iter().enumerate() {
+        summary.stages[index].documents_in += 1;
+        summary.add_stage_time(index, *time);
+    }
+    for (index, record) in &run.logs {
+        if matches!(record.level, "warn" | "error") {
+            progress.suspend(|| eprintln!("{}: [{}] {}: {}", record.level, stages[*index].id, run.id, record.message));
+        }
+    }
+    match &run.fate {
+        Fate::Completed(_) => {
+            for stage in &mut summary.stages {
+                stage.kept += 1;
+            }
+            let mut write_error = None;
+            for (index, artifact) in &run.artifacts {
+                if let Err(e) = writer.write_artifact(&run.id, artifact) {
+                    write_error = Some((*index, e));
+                    break;
+                }
+            }
+            match write_error {
+                None => summary.completed += 1,
+                Some((_, OutputError::Io { path, source })) => return Err(OutputError::Io { path, source }),
+                Some((index, e)) => {
+                    summary.failed += 1;
+                    summary.stages[index].kept -= 1;
+                    summary.stages[index].failed += 1;
+                    let message = e.to_string();
+                    progress.suspend(|| eprintln!("error: [{}] {}: {message}", stages[index].id, run.id));
+                    reject(writer, &run.id, &stages[index].id, "output", &message)?;
+                    return Ok(policy(stages, index, default_policy) == ErrorPolicy::FailFast);
+                }
+            }
+        }
+        Fate::Dropped { stage, .. } => {
+            summary.dropped += 1;
+            for s in &mut summary.stages[..*stage] {
+                s.kept += 1;
+            }
+            summary.stages[*stage].dropped += 1;
+        }
+        Fate::Failed { stage, failure, .. } => {
+            summary.failed += 1;
+            for s in &mut summary.stages[..*stage] {
+                s.kept += 1;
+            }
+            summary.stages[*stage].failed += 1;
+            let id = &stages[*stage].id;
+            let label = stages[*stage].plugin.label();
+            let message = format!("plugin `{label}` {failure}");
+            progress.suspend(|| eprintln!("error: [{id}] {}: {message}", run.id));
+            let kind = serde_json::to_value(failure.kind).expect("kinds serialize");
+            reject(writer, &run.id, id, kind.as_str().unwrap_or("error"), &message)?;
+            return Ok(policy(stages, *stage, default_policy) == ErrorPolicy::FailFast);
+        }
+    }
+    Ok(false)
+}
+
+fn policy(stages: &[Stage], index: usize, _default: ErrorPolicy) -> ErrorPolicy {
+    stages[index].on_error
+}
+
+fn reject(writer: &mut OutputWriter, id: &str, stage: &str, kind: &str, message: &str) -> Result<(), OutputError> {
+    let mut line = json!({ "id": id, "stage": stage, "kind": kind, "message": message }).to_string();
+    line.push('\n');
+    writer.append(REJECTS_FILE, line.as_bytes())
+}
+
+fn progress_bar(wanted: bool) -> indicatif::ProgressBar {
+    if !wanted || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos} documents, {per_sec} [{elapsed_precise}]")
+            .expect("a valid progress template"),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}

@@ -1,0 +1,120 @@
+//! The one wasmtime engine a process shares, its compile cache and the
+//! epoch ticker that enforces per-document deadlines.
+
+use super::plugin::{LoadError, LoadedPlugin, PluginSource, StoreState};
+use super::bindings::DocpipePlugin;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use wasmtime::component::{HasSelf, Linker};
+use wasmtime::{Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+
+/// How often the engine's epoch advances; deadlines are counted in ticks, so
+/// this is the resolution of a stage's `timeout`.
+pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(5);
+
+/// What the engine must accommodate.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    /// The largest linear memory any stage may use.
+    pub max_memory_bytes: u64,
+    /// How many documents may be in flight at once.
+    pub concurrency: usize,
+    /// Where compiled plugins are cached; `None` compiles every time.
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl EngineOptions {
+    /// The default cache directory: `$DOCPIPE_CACHE_DIR`, else the user's cache
+    /// directory. `DOCPIPE_CACHE_DIR=off` disables the cache.
+    pub fn default_cache_dir() -> Option<PathBuf> {
+        match std::env::var_os("DOCPIPE_CACHE_DIR") {
+            Some(dir) if dir == "off" || dir.is_empty() => None,
+            Some(dir) => Some(PathBuf::from(dir)),
+            None => {
+                let base = std::env::var_os("XDG_CACHE_HOME")
+                    .map(PathBuf::from)
+                    .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+                Some(base.join("docpipe"))
+            }
+        }
+    }
+}
+
+/// The shared engine and linker. Cheap to clone.
+#[derive(Clone)]
+pub struct Runtime {
+    engine: Engine,
+    linker: Arc<Linker<StoreState>>,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime").finish_non_exhaustive()
+    }
+}
+
+impl Runtime {
+    /// Build the engine: pooling allocator sized for `concurrency`, epoch
+    /// interruption, and the on-disk compile cache.
+    pub fn new(options: &EngineOptions) -> anyhow::Result<Self> {
+        let mut config = Config::new();
+        config.wasm_component_model(true);
+        config.epoch_interruption(true);
+
+        // Each document gets a fresh instance, so instantiation is on the hot
+        // path: the pooling allocator makes it a few slot resets instead of
+        // mmap calls. A component holds a handful of core instances.
+        let slots = (options.concurrency as u32 + 2) * 2 + 8;
+        let mut pool = PoolingAllocationConfig::new();
+        pool.total_component_instances(slots)
+            .total_core_instances(slots * 8)
+            .total_memories(slots * 8)
+            .total_tables(slots * 8)
+            .max_memory_size(options.max_memory_bytes as usize);
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+
+        if let Some(dir) = &options.cache_dir {
+            // The cache is keyed by the component's bytes and by the engine's
+            // compiler settings and version, so a stale entry is never used.
+            let mut cache_config = CacheConfig::new();
+            cache_config.with_directory(dir.join("wasmtime"));
+            match Cache::new(cache_config) {
+                Ok(cache) => {
+                    config.cache(Some(cache));
+                }
+                Err(e) => eprintln!("warning: compile cache disabled ({}): {e:#}", dir.display()),
+            }
+        }
+
+        let engine = Engine::new(&config).map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        let mut linker = Linker::new(&engine);
+        DocpipePlugin::add_to_linker::<StoreState, HasSelf<StoreState>>(&mut linker, |state| state)
+            .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        spawn_epoch_ticker(&engine);
+        Ok(Runtime {
+            engine,
+            linker: Arc::new(linker),
+        })
+    }
+
+    /// Compile (or fetch from cache) and check a plugin, and read its manifest.
+    pub fn load(&self, source: PluginSource) -> Result<LoadedPlugin, LoadError> {
+        LoadedPlugin::load(&self.engine, &self.linker, source)
+    }
+}
+
+/// Advance the epoch every tick for as long as the engine lives.
+fn spawn_epoch_ticker(engine: &Engine) {
+    let weak = engine.weak();
+    std::thread::Builder::new()
+        .name("docpipe-epoch".into())
+        .spawn(move || loop {
+            std::thread::sleep(EPOCH_TICK);
+            match weak.upgrade() {
+                Some(engine) => engine.increment_epoch(),
+                None => return,
+            }
+        })
+        .expect("spawning the epoch thread");
+}

@@ -1,0 +1,12 @@
+//! The sandbox: one shared wasmtime engine, plugins compiled once (and cached
+//! on disk), a fresh instance per document under memory, time and output
+//! limits. Nothing here knows about pipeline files or output directories.
+
+mod bindings;
+mod engine;
+mod failure;
+mod plugin;
+
+pub use engine::{EngineOptions, Runtime};
+pub use failure::{FailureKind, StageFailure};
+pub use plugin::{LoadError, LoadedPlugin, LogRecord, PluginInstance, PluginSource, StageLimits};
