@@ -1,0 +1,244 @@
+//! The `summarize` plugin: an extractive summary, the few most central
+//! sentences of the text in their original order. It quotes, never
+//! paraphrases: each chosen sentence is located in the text by char offsets
+//! that give back exactly its words.
+
+mod ranking;
+mod sentences;
+
+use docpipe_plugin_sdk::{export_plugin, JsonSchema, Plugin, PluginError, Verdict};
+use serde::{Deserialize, Serialize};
+
+/// Configuration of a `summarize` stage.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// How many sentences the summary keeps (at least 1). A text with fewer
+    /// sentences is summarized by all of them.
+    pub sentences: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { sentences: 3 }
+    }
+}
+
+/// The fields `summarize` reads.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Input {
+    /// The text to summarize.
+    pub text: String,
+    /// The language found by `langdetect`, if that stage ran. Not used yet;
+    /// declared so per-language tuning can come without a contract change.
+    #[serde(default)]
+    pub lang: Option<LangHint>,
+}
+
+/// The part of `langdetect`'s output `summarize` may read.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct LangHint {
+    /// ISO 639 code, e.g. `en`, `ar`, `zh`, or `und`.
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// The fields `summarize` writes.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Output {
+    /// The summary.
+    pub summary: Summary,
+}
+
+/// An extractive summary.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Summary {
+    /// The chosen sentences in document order, joined with one space.
+    pub text: String,
+    /// The chosen sentences in document order.
+    pub sentences: Vec<SummarySentence>,
+}
+
+/// One sentence of the summary, located in the document's `text`.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct SummarySentence {
+    /// The sentence, exactly as in the text (trimmed).
+    pub text: String,
+    /// Offset of its first character in `text`, in Unicode scalar values.
+    pub start: usize,
+    /// Offset just past its last character, in Unicode scalar values.
+    pub end: usize,
+    /// How central the sentence is, higher is more (about 0 to 1.1).
+    pub score: f64,
+}
+
+/// A configured `summarize` stage.
+#[derive(Debug)]
+pub struct Summarize {
+    sentences: usize,
+}
+
+impl Plugin for Summarize {
+    const NAME: &'static str = "summarize";
+    const DESCRIPTION: &'static str =
+        "Extractive summary: the most central sentences, quoted with their offsets.";
+    type Config = Config;
+    type Input = Input;
+    type Output = Output;
+
+    fn new(config: Config) -> Result<Self, PluginError> {
+        if config.sentences == 0 {
+            return Err(
+                PluginError::new("invalid-config", "sentences must be at least 1").at("/sentences"),
+            );
+        }
+        Ok(Summarize {
+            sentences: config.sentences,
+        })
+    }
+
+    fn process(&mut self, input: Input) -> Result<Verdict<Output>, PluginError> {
+        Ok(Verdict::keep(Output {
+            summary: summarize(&input.text, self.sentences),
+        }))
+    }
+}
+
+fn summarize(text: &str, wanted: usize) -> Summary {
+    let sentences = sentences::split(text);
+    let texts: Vec<&str> = sentences.iter().map(|s| s.text).collect();
+    let scores = ranking::score(&texts);
+
+    let mut chosen: Vec<usize> = (0..sentences.len()).collect();
+    // Best first; equal scores go to the earlier sentence, so the choice is stable.
+    chosen.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    chosen.truncate(wanted);
+    chosen.sort_unstable();
+
+    let sentences: Vec<SummarySentence> = chosen
+        .into_iter()
+        .map(|index| SummarySentence {
+            text: sentences[index].text.to_string(),
+            start: sentences[index].char_start,
+            end: sentences[index].char_end,
+            score: (scores[index] * 10_000.0).round() / 10_000.0,
+        })
+        .collect();
+    Summary {
+        text: sentences
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        sentences,
+    }
+}
+
+export_plugin!(Summarize);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use docpipe_plugin_sdk::testing::Harness;
+    use serde_json::{json, Value};
+
+    fn summarize(config: Value, text: &str) -> Value {
+        let out = Harness::<Summarize>::new(config)
+            .unwrap()
+            .process_value(
+                json!({"id": "doc", "text": text, "lang": {"code": "xx", "confidence": 1.0}}),
+            )
+            .unwrap()
+            .expect("summarize never drops a document");
+        assert_offsets_quote_the_text(text, &out["summary"]);
+        out["summary"].clone()
+    }
+
+    fn assert_offsets_quote_the_text(text: &str, summary: &Value) {
+        let chars: Vec<char> = text.chars().collect();
+        for sentence in summary["sentences"].as_array().unwrap() {
+            let start = sentence["start"].as_u64().unwrap() as usize;
+            let end = sentence["end"].as_u64().unwrap() as usize;
+            let quoted: String = chars[start..end].iter().collect();
+            assert_eq!(quoted, sentence["text"].as_str().unwrap());
+        }
+    }
+
+    fn chosen(summary: &Value) -> Vec<&str> {
+        summary["sentences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["text"].as_str().unwrap())
+            .collect()
+    }
+
+    const ENGLISH: &str = "The United States is working with ECOWAS on regional security. \
+        Blinken spoke in Abuja on Tuesday.\n\n\
+        He said the United States is focused on insecurity in the Sahel region. \
+        The weather was warm. \
+        The United States will support security forces in the Lake Chad region with equipment and advice.\n\n\
+        Lunch was served.";
+
+    #[test]
+    fn english_picks_central_sentences_in_document_order() {
+        let summary = summarize(json!({}), ENGLISH);
+        assert_eq!(
+            chosen(&summary),
+            [
+                "The United States is working with ECOWAS on regional security.",
+                "He said the United States is focused on insecurity in the Sahel region.",
+                "The United States will support security forces in the Lake Chad region with equipment and advice.",
+            ]
+        );
+        assert_eq!(summary["text"], chosen(&summary).join(" "));
+        assert_eq!(summary["sentences"][0]["start"], 0);
+        assert_eq!(summary["sentences"][0]["end"], 62);
+    }
+
+    #[test]
+    fn arabic_offsets_count_chars_not_bytes() {
+        let text = "تعمل الولايات المتحدة مع إيكواس لتعزيز الأمن في المنطقة. \
+                    الطقس جميل اليوم؟ \
+                    وتركز الولايات المتحدة على تحديات الأمن في منطقة الساحل.";
+        let summary = summarize(json!({"sentences": 2}), text);
+        assert_eq!(
+            chosen(&summary),
+            [
+                "تعمل الولايات المتحدة مع إيكواس لتعزيز الأمن في المنطقة.",
+                "وتركز الولايات المتحدة على تحديات الأمن في منطقة الساحل.",
+            ]
+        );
+        let second_start = text.chars().count() - chosen(&summary)[1].chars().count();
+        assert_eq!(summary["sentences"][1]["start"], second_start);
+    }
+
+    #[test]
+    fn chinese_sentences_split_on_ideographic_full_stop() {
+        let text = "美国正在与西非国家经济共同体合作加强地区安全。今天天气很好。\
+                    美国将支持乍得湖地区的安全部队加强安全。";
+        let summary = summarize(json!({"sentences": 2}), text);
+        assert_eq!(
+            chosen(&summary),
+            [
+                "美国正在与西非国家经济共同体合作加强地区安全。",
+                "美国将支持乍得湖地区的安全部队加强安全。"
+            ]
+        );
+        assert_eq!(summary["sentences"][1]["start"], 30);
+    }
+
+    #[test]
+    fn short_texts_are_summarized_by_all_their_sentences() {
+        let summary = summarize(json!({"sentences": 5}), "Only one sentence here.");
+        assert_eq!(summary["text"], "Only one sentence here.");
+        let empty = summarize(json!({}), "   \n\n  ");
+        assert_eq!(empty, json!({"text": "", "sentences": []}));
+    }
+
+    #[test]
+    fn zero_sentences_is_a_config_error() {
+        let error = Harness::<Summarize>::new(json!({"sentences": 0})).unwrap_err();
+        assert_eq!(error.pointer.as_deref(), Some("/sentences"));
+    }
+}
