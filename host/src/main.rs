@@ -1,1 +1,23 @@
-fn main() {}
+//! The `docpipe` binary: parse arguments, run the verb, map the outcome to
+//! an exit code. Everything else lives in the library.
+
+use clap::Parser;
+use docpipe::cli::{Cli, Command};
+use docpipe::commands;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => commands::run::RunCommand::new(args).execute(),
+        Command::Check(args) => commands::check::CheckCommand::new(args).execute(),
+        Command::Plugins(command) => commands::plugins::PluginsCommand::new(command).execute(),
+    };
+    match result {
+        Ok(code) => code.into(),
+        Err(report) => {
+            eprintln!("{report:?}");
+            commands::Exit::Config.into()
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! Command-line interface. Doc comments here are the `--help` text.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Process documents through sandboxed WebAssembly plugins, as a pipeline file says.
+///
+/// Exit codes: 0 every document went through; 1 some documents failed (the
+/// others were still processed and written); 2 usage or configuration error.
+#[derive(Debug, Parser)]
+#[command(name = "docpipe", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a pipeline over its input and write the results.
+    Run(RunArgs),
+    /// Check a pipeline without processing any document: parse it, load and
+    /// configure every plugin, and report every problem at once.
+    Check(CheckArgs),
+    /// List, inspect and build plugins.
+    #[command(subcommand)]
+    Plugins(PluginsCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The pipeline file (TOML; `.yaml`/`.yml` and `.json` are read as YAML and JSON).
+    pub pipeline: PathBuf,
+    /// Read these files or directories instead of the pipeline's `input.paths`
+    /// (relative to the current directory). Repeatable.
+    #[arg(long = "input", value_name = "PATH")]
+    pub inputs: Vec<PathBuf>,
+    /// Write into this directory instead of the pipeline's `output.directory`.
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Documents processed at once (default: the number of available cores).
+    /// Outputs are identical whatever this is.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Never show a progress bar (it is shown only when stderr is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The pipeline file.
+    pub pipeline: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginsCommand {
+    /// List the built-in plugins.
+    List,
+    /// Show a plugin's manifest and schemas.
+    Inspect {
+        /// `builtin:<name>` or a path to a `.wasm` component.
+        plugin: String,
+        /// Print the manifest as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build plugin crates into components.
+    ///
+    /// Each PATH is a plugin crate (a directory with Cargo.toml) or a directory
+    /// of such crates. Uses rustup's wasm32-unknown-unknown target when it is
+    /// installed, else Debian's rustc-web with -Zbuild-std.
+    Build {
+        /// Plugin crates, or directories holding them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Where to write `<name>.wasm` (default: the current directory).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        out_dir: PathBuf,
+    },
+}

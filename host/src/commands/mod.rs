@@ -1,0 +1,25 @@
+//! One module per verb; each is a `<Verb>Command` with `execute()`, which
+//! returns the exit code or a report for the user.
+
+pub mod check;
+pub mod plugins;
+pub mod run;
+
+use std::process::ExitCode;
+
+/// The documented exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Every document went through (or was dropped on purpose).
+    Ok = 0,
+    /// Some documents failed; the others were processed and written.
+    DocumentsFailed = 1,
+    /// Usage or configuration error: nothing was processed.
+    Config = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        ExitCode::from(exit as u8)
+    }
+}

@@ -1,0 +1,72 @@
+//! A plugin that misbehaves when a document's text asks it to, so tests can
+//! prove that one bad document fails alone while the others go on:
+//! `trap` panics, `loop` never returns, `grow` allocates without bound,
+//! `huge` returns a giant document, `fail` returns an error, `drop` drops.
+//! Any other text passes through with `faulty.seen = true`.
+
+use docpipe_plugin_sdk::{export_plugin, log, JsonSchema, NoConfig, Plugin, PluginError, Verdict};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Default)]
+pub struct Faulty;
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Input {
+    pub text: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Output {
+    pub faulty: Seen,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Seen {
+    pub seen: bool,
+}
+
+impl Plugin for Faulty {
+    const NAME: &'static str = "faulty";
+    const DESCRIPTION: &'static str = "Misbehaves on command (test fixture).";
+    type Config = NoConfig;
+    type Input = Input;
+    type Output = Output;
+
+    fn new(_config: NoConfig) -> Result<Self, PluginError> {
+        Ok(Faulty)
+    }
+
+    fn process(&mut self, input: Input) -> Result<Verdict<Output>, PluginError> {
+        let mut text = None;
+        match input.text.trim() {
+            "trap" => panic!("asked to trap"),
+            "loop" => {
+                let mut n: u64 = 0;
+                loop {
+                    n = std::hint::black_box(n.wrapping_add(1));
+                }
+            }
+            "grow" => {
+                let mut hoard: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    hoard.push(vec![1u8; 1 << 20]);
+                    std::hint::black_box(&hoard);
+                }
+            }
+            "huge" => text = Some("x".repeat(8 << 20)),
+            "fail" => return Err(PluginError::new("asked-to-fail", "the document asked for an error")),
+            "drop" => return Ok(Verdict::drop("the document asked to be dropped")),
+            "log" => {
+                for i in 0..100_000 {
+                    log::warn(&format!("flood {i}"));
+                }
+            }
+            _ => {}
+        }
+        Ok(Verdict::keep(Output { faulty: Seen { seen: true }, text }))
+    }
+}
+
+export_plugin!(Faulty);
