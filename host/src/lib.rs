@@ -1,5 +1,18 @@
-//! docpipe host library.
+//! docpipe: process documents through sandboxed WebAssembly plugins, as a
+//! declarative pipeline file says.
+//!
+//! The layers, from the user's file inward: [`pipeline`] parses and
+//! validates the pipeline file; [`input`] streams documents; [`runtime`] is
+//! the sandbox (one engine, a fresh instance per document, limits);
+//! [`run`] drives documents through the stages; [`output`] writes results
+//! safely. [`build`] turns plugin crates into components. [`commands`] and
+//! [`cli`] are the thin command-line layer over all of it.
+
+pub mod build;
 pub mod builtin;
+pub mod cli;
+pub mod commands;
 pub mod output;
+pub mod plugin_source;
 pub mod run;
 pub mod runtime;

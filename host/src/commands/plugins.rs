@@ -74,7 +74,8 @@ fn inspect(plugin: &str, json: bool) -> Result<Exit> {
 }
 
 fn build(paths: &[std::path::PathBuf], out_dir: &Path) -> Result<Exit> {
-    let built = crate::build::build_all(paths, out_dir).map_err(|e| miette!("{e}"))?;
+    let options = crate::build::BuildOptions { out_dir: out_dir.to_path_buf(), target_dir: None };
+    let built = crate::build::build_all(paths, &options).map_err(|e| miette!("{e}"))?;
     for plugin in built {
         println!(
             "built {} -> {} ({} KiB, source digest {})",
