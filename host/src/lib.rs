@@ -13,6 +13,7 @@ pub mod builtin;
 pub mod cli;
 pub mod commands;
 pub mod output;
+pub mod pipeline;
 pub mod plugin_source;
 pub mod run;
 pub mod runtime;
