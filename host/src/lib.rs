@@ -15,5 +15,6 @@ pub mod commands;
 pub mod output;
 pub mod pipeline;
 pub mod plugin_source;
+pub mod prepare;
 pub mod run;
 pub mod runtime;

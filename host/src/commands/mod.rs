@@ -23,3 +23,20 @@ impl From<Exit> for ExitCode {
         ExitCode::from(exit as u8)
     }
 }
+
+/// Read and validate a pipeline file, printing warnings; on errors, print
+/// them all and return `None`.
+fn load_pipeline(path: &std::path::Path) -> Option<crate::pipeline::Pipeline> {
+    match crate::pipeline::load(path, &crate::builtin::names()) {
+        Ok(pipeline) => {
+            for warning in &pipeline.warnings {
+                eprintln!("{:?}", miette::Report::new(warning.clone()));
+            }
+            Some(pipeline)
+        }
+        Err(errors) => {
+            eprintln!("{:?}", miette::Report::new(errors));
+            None
+        }
+    }
+}

@@ -53,6 +53,8 @@ pub enum DiagnosticKind {
     NoStages,
     /// A plugin refused its stage's configuration.
     InvalidConfig,
+    /// A plugin file could not be loaded (not a component, wrong interface, pin mismatch).
+    InvalidPlugin,
 }
 
 impl DiagnosticKind {
@@ -77,6 +79,7 @@ impl DiagnosticKind {
             DiagnosticKind::NoInput => "docpipe::pipeline::no_input",
             DiagnosticKind::NoStages => "docpipe::pipeline::no_stages",
             DiagnosticKind::InvalidConfig => "docpipe::pipeline::invalid_config",
+            DiagnosticKind::InvalidPlugin => "docpipe::pipeline::invalid_plugin",
         }
     }
 

@@ -1,0 +1,122 @@
+//! From a validated pipeline to stages ready to run: every plugin loaded
+//! (compiled once, however many stages use it) and every stage's config
+//! accepted by its plugin. `docpipe check` stops here; `docpipe run` goes on.
+
+use crate::pipeline::{Anchor, DiagnosticKind, Pipeline, PipelineDiagnostic, PipelineErrors, PluginRef};
+use crate::plugin_source;
+use crate::run::Stage;
+use crate::runtime::{EngineOptions, LoadedPlugin, Runtime, StageLimits};
+use std::collections::HashMap;
+
+/// A pipeline whose plugins are loaded and configured.
+#[derive(Debug)]
+pub struct PreparedPipeline {
+    /// The validated pipeline file.
+    pub pipeline: Pipeline,
+    /// Its stages, ready to run.
+    pub stages: Vec<Stage>,
+}
+
+/// Load and configure every stage of `pipeline` for `jobs` concurrent
+/// documents. Every problem is reported, not only the first.
+pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, PipelineErrors> {
+    let max_memory = pipeline
+        .stages
+        .iter()
+        .map(|s| s.limits.memory_bytes)
+        .max()
+        .unwrap_or(StageLimits::default().memory_bytes);
+    let runtime = Runtime::new(&EngineOptions {
+        max_memory_bytes: max_memory,
+        concurrency: jobs,
+        cache_dir: EngineOptions::default_cache_dir(),
+    })
+    .map_err(|e| {
+        errors(
+            &pipeline,
+            vec![PipelineDiagnostic::detached(
+                DiagnosticKind::InvalidPlugin,
+                format!("could not start the WebAssembly engine: {e:#}"),
+            )],
+        )
+    })?;
+
+    let mut loaded: HashMap<String, LoadedPlugin> = HashMap::new();
+    let mut problems = Vec::new();
+    let mut stages = Vec::new();
+    for spec in &pipeline.stages {
+        let plugin_path = pipeline.stage_path(spec.index).join("plugin");
+        let key = spec.plugin.to_string();
+        let plugin = match loaded.get(&key) {
+            Some(plugin) => plugin.clone(),
+            None => {
+                let source = match &spec.plugin {
+                    PluginRef::Builtin(name) => plugin_source::builtin(name),
+                    PluginRef::File { path, sha256 } => plugin_source::file(path, &key, sha256.as_deref()),
+                };
+                match source.map_err(|e| e.to_string()).and_then(|s| runtime.load(s).map_err(|e| e.to_string())) {
+                    Ok(plugin) => {
+                        loaded.insert(key, plugin.clone());
+                        plugin
+                    }
+                    Err(message) => {
+                        problems.push(pipeline.diagnostic_at(
+                            &plugin_path,
+                            Anchor::Value,
+                            DiagnosticKind::InvalidPlugin,
+                            format!("stage `{}`: {message}", spec.id),
+                            "this plugin",
+                        ));
+                        continue;
+                    }
+                }
+            }
+        };
+        let limits = StageLimits {
+            memory_bytes: spec.limits.memory_bytes,
+            timeout: spec.limits.timeout,
+            max_output_bytes: spec.limits.max_output_bytes,
+        };
+        let config_json = serde_json::Value::Object(spec.config.clone()).to_string();
+        // Configure one instance now, so a config the plugin refuses is an
+        // error before any document runs, pointing at the offending key.
+        match plugin.instantiate(&config_json, limits) {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                let pointer = e.pointer.clone().unwrap_or_default();
+                problems.push(pipeline.config_diagnostic(
+                    spec.index,
+                    &pointer,
+                    format!("stage `{}`: plugin `{}` rejected its config: {}", spec.id, plugin.label(), e.message),
+                    Some(format!("`docpipe plugins inspect {}` shows the config schema", plugin.label())),
+                ));
+                continue;
+            }
+            Err(failure) => {
+                problems.push(pipeline.diagnostic_at(
+                    &plugin_path,
+                    Anchor::Value,
+                    DiagnosticKind::InvalidPlugin,
+                    format!("stage `{}`: plugin `{}` {failure}", spec.id, plugin.label()),
+                    "this plugin",
+                ));
+                continue;
+            }
+        }
+        stages.push(Stage {
+            id: spec.id.clone(),
+            plugin,
+            config_json,
+            limits,
+            on_error: spec.on_error,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(errors(&pipeline, problems));
+    }
+    Ok(PreparedPipeline { pipeline, stages })
+}
+
+fn errors(pipeline: &Pipeline, diagnostics: Vec<PipelineDiagnostic>) -> PipelineErrors {
+    PipelineErrors::new(&pipeline.source.path, diagnostics)
+}
