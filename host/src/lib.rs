@@ -1,1 +1,3 @@
 //! docpipe host library.
+
+pub mod input;
