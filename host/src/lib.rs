@@ -10,6 +10,7 @@
 
 pub mod build;
 pub mod builtin;
+pub mod input;
 pub mod cli;
 pub mod commands;
 pub mod output;
