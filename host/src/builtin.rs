@@ -17,13 +17,23 @@ macro_rules! builtin {
     ($name:literal) => {
         Builtin {
             name: $name,
-            component: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../plugins/components/", $name, ".wasm")),
+            component: include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../plugins/components/",
+                $name,
+                ".wasm"
+            )),
         }
     };
 }
 
 /// Every built-in plugin, in pipeline order.
-pub const BUILTINS: &[Builtin] = &[builtin!("clean"), builtin!("langdetect"), builtin!("summarize"), builtin!("export")];
+pub const BUILTINS: &[Builtin] = &[
+    builtin!("clean"),
+    builtin!("langdetect"),
+    builtin!("summarize"),
+    builtin!("export"),
+];
 
 /// Prefix that names a built-in plugin in a pipeline file.
 pub const PREFIX: &str = "builtin:";
@@ -40,5 +50,7 @@ pub fn names() -> Vec<&'static str> {
 
 /// Where a built-in plugin's source crate lives in this repository.
 pub fn source_dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../plugins")
+        .join(name)
 }

@@ -10,9 +10,9 @@
 
 pub mod build;
 pub mod builtin;
-pub mod input;
 pub mod cli;
 pub mod commands;
+pub mod input;
 pub mod output;
 pub mod pipeline;
 pub mod plugin_source;

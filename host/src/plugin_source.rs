@@ -51,7 +51,9 @@ pub fn builtin(name: &str) -> Result<PluginSource, SourceError> {
         known: builtin::names().join(", "),
     })?;
     if found.component.is_empty() {
-        return Err(SourceError::NotBuilt { name: name.to_string() });
+        return Err(SourceError::NotBuilt {
+            name: name.to_string(),
+        });
     }
     Ok(PluginSource {
         label: format!("{}{name}", builtin::PREFIX),

@@ -2,7 +2,9 @@
 //! (compiled once, however many stages use it) and every stage's config
 //! accepted by its plugin. `docpipe check` stops here; `docpipe run` goes on.
 
-use crate::pipeline::{Anchor, DiagnosticKind, Pipeline, PipelineDiagnostic, PipelineErrors, PluginRef};
+use crate::pipeline::{
+    Anchor, DiagnosticKind, Pipeline, PipelineDiagnostic, PipelineErrors, PluginRef,
+};
 use crate::plugin_source;
 use crate::run::Stage;
 use crate::runtime::{EngineOptions, LoadedPlugin, Runtime, StageLimits};
@@ -52,9 +54,14 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
             None => {
                 let source = match &spec.plugin {
                     PluginRef::Builtin(name) => plugin_source::builtin(name),
-                    PluginRef::File { path, sha256 } => plugin_source::file(path, &key, sha256.as_deref()),
+                    PluginRef::File { path, sha256 } => {
+                        plugin_source::file(path, &key, sha256.as_deref())
+                    }
                 };
-                match source.map_err(|e| e.to_string()).and_then(|s| runtime.load(s).map_err(|e| e.to_string())) {
+                match source
+                    .map_err(|e| e.to_string())
+                    .and_then(|s| runtime.load(s).map_err(|e| e.to_string()))
+                {
                     Ok(plugin) => {
                         loaded.insert(key, plugin.clone());
                         plugin
@@ -87,8 +94,16 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
                 problems.push(pipeline.config_diagnostic(
                     spec.index,
                     &pointer,
-                    format!("stage `{}`: plugin `{}` rejected its config: {}", spec.id, plugin.label(), e.message),
-                    Some(format!("`docpipe plugins inspect {}` shows the config schema", plugin.label())),
+                    format!(
+                        "stage `{}`: plugin `{}` rejected its config: {}",
+                        spec.id,
+                        plugin.label(),
+                        e.message
+                    ),
+                    Some(format!(
+                        "`docpipe plugins inspect {}` shows the config schema",
+                        plugin.label()
+                    )),
                 ));
                 continue;
             }

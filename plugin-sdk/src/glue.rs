@@ -46,8 +46,12 @@ pub fn configure_json<P: Plugin>(config: &str) -> Result<P, PluginError> {
 
 /// Process one document (JSON text) with a configured instance.
 pub fn process_json<P: Plugin>(plugin: &mut P, document: &str) -> Result<Outcome, PluginError> {
-    let mut document: Map<String, Value> = serde_json::from_str(document)
-        .map_err(|e| PluginError::new("invalid-input", format!("document is not a JSON object: {e}")))?;
+    let mut document: Map<String, Value> = serde_json::from_str(document).map_err(|e| {
+        PluginError::new(
+            "invalid-input",
+            format!("document is not a JSON object: {e}"),
+        )
+    })?;
     let input: P::Input = {
         let value = Value::Object(std::mem::take(&mut document));
         let parsed = serde_path_to_error::deserialize(&value).map_err(|e| {
@@ -57,7 +61,9 @@ pub fn process_json<P: Plugin>(plugin: &mut P, document: &str) -> Result<Outcome
                 None => error,
             }
         });
-        let Value::Object(map) = value else { unreachable!() };
+        let Value::Object(map) = value else {
+            unreachable!()
+        };
         document = map;
         parsed?
     };
@@ -79,7 +85,9 @@ pub fn process_json<P: Plugin>(plugin: &mut P, document: &str) -> Result<Outcome
 /// Top-level fields of the output replace the document's; `meta` is merged
 /// key by key so stages can each add their own notes.
 fn merge_output(document: &mut Map<String, Value>, output: Value) {
-    let Value::Object(output) = output else { return };
+    let Value::Object(output) = output else {
+        return;
+    };
     for (key, value) in output {
         match (key.as_str(), document.get_mut(&key), value) {
             ("meta", Some(Value::Object(existing)), Value::Object(added)) => existing.extend(added),
@@ -146,7 +154,10 @@ mod wit {
                 })?;
             match process_json(plugin, document).map_err(to_wit_error)? {
                 Outcome::Drop { reason } => Ok(w::Outcome::Drop(reason)),
-                Outcome::Keep { document, artifacts } => Ok(w::Outcome::Keep(w::Kept {
+                Outcome::Keep {
+                    document,
+                    artifacts,
+                } => Ok(w::Outcome::Keep(w::Kept {
                     document,
                     artifacts: artifacts
                         .into_iter()

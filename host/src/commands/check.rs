@@ -31,7 +31,13 @@ impl CheckCommand {
                 );
                 for stage in &prepared.stages {
                     let m = stage.plugin.manifest();
-                    println!("  {:<12} {} {} ({})", stage.id, stage.plugin.label(), m.version, m.kind.as_str());
+                    println!(
+                        "  {:<12} {} {} ({})",
+                        stage.id,
+                        stage.plugin.label(),
+                        m.version,
+                        m.kind.as_str()
+                    );
                 }
                 Ok(Exit::Ok)
             }

@@ -46,7 +46,12 @@ fn list() -> Result<Exit> {
         match runtime.load(source) {
             Ok(plugin) => {
                 let m = plugin.manifest();
-                println!("{label:<22} {:<8} {:<10} {}", m.version, m.kind.as_str(), m.description);
+                println!(
+                    "{label:<22} {:<8} {:<10} {}",
+                    m.version,
+                    m.kind.as_str(),
+                    m.description
+                );
             }
             Err(e) => println!("{label:<22} (not loadable: {e})"),
         }
@@ -61,20 +66,33 @@ fn inspect(plugin: &str, json: bool) -> Result<Exit> {
     if json {
         let mut value = serde_json::to_value(m).into_diagnostic()?;
         value["sha256"] = loaded.sha256().into();
-        println!("{}", serde_json::to_string_pretty(&value).into_diagnostic()?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).into_diagnostic()?
+        );
         return Ok(Exit::Ok);
     }
     println!("{} {} ({})", m.name, m.version, m.kind.as_str());
     println!("{}", m.description);
     println!("sha256: {}", loaded.sha256());
-    for (title, schema) in [("config", &m.config_schema), ("input", &m.input_schema), ("output", &m.output_schema)] {
-        println!("\n{title} schema:\n{}", serde_json::to_string_pretty(schema).into_diagnostic()?);
+    for (title, schema) in [
+        ("config", &m.config_schema),
+        ("input", &m.input_schema),
+        ("output", &m.output_schema),
+    ] {
+        println!(
+            "\n{title} schema:\n{}",
+            serde_json::to_string_pretty(schema).into_diagnostic()?
+        );
     }
     Ok(Exit::Ok)
 }
 
 fn build(paths: &[std::path::PathBuf], out_dir: &Path) -> Result<Exit> {
-    let options = crate::build::BuildOptions { out_dir: out_dir.to_path_buf(), target_dir: None };
+    let options = crate::build::BuildOptions {
+        out_dir: out_dir.to_path_buf(),
+        target_dir: None,
+    };
     let built = crate::build::build_all(paths, &options).map_err(|e| miette!("{e}"))?;
     for plugin in built {
         println!(

@@ -4,8 +4,8 @@ use super::Exit;
 use crate::cli::RunArgs;
 use crate::input::{InputReader, InputSpec};
 use crate::output::OutputWriter;
-use crate::run::{execute, InputFailure, RunOptions, SUMMARY_FILE};
 use crate::prepare;
+use crate::run::{execute, InputFailure, RunOptions, SUMMARY_FILE};
 use miette::{miette, Result};
 
 /// Run a pipeline.
@@ -26,7 +26,8 @@ impl RunCommand {
             return Ok(Exit::Config);
         };
         if !self.args.inputs.is_empty() {
-            let cwd = std::env::current_dir().map_err(|e| miette!("cannot read the current directory: {e}"))?;
+            let cwd = std::env::current_dir()
+                .map_err(|e| miette!("cannot read the current directory: {e}"))?;
             pipeline.input.paths = self.args.inputs.iter().map(|p| cwd.join(p)).collect();
         }
         if let Some(output) = &self.args.output {
@@ -73,6 +74,10 @@ impl RunCommand {
             .map_err(|e| miette!("the run stopped because output could not be written: {e}"))?;
         print!("{}", summary.render());
         println!("  summary: {}", out_dir.join(SUMMARY_FILE).display());
-        Ok(if summary.failed > 0 { Exit::DocumentsFailed } else { Exit::Ok })
+        Ok(if summary.failed > 0 {
+            Exit::DocumentsFailed
+        } else {
+            Exit::Ok
+        })
     }
 }

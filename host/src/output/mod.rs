@@ -61,7 +61,9 @@ pub struct OutputWriter {
 
 impl std::fmt::Debug for OutputWriter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OutputWriter").field("dir", &self.dir).finish_non_exhaustive()
+        f.debug_struct("OutputWriter")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
     }
 }
 
@@ -111,7 +113,8 @@ impl OutputWriter {
             let path = self.prepare_parent(&relative, name)?;
             let parent = path.parent().expect("a confined path has a parent");
             let temp = NamedTempFile::new_in(parent).map_err(io_error(parent))?;
-            self.appends.insert(relative.clone(), AppendFile { temp, path });
+            self.appends
+                .insert(relative.clone(), AppendFile { temp, path });
         }
         let file = self.appends.get_mut(&relative).expect("inserted above");
         file.temp.write_all(data).map_err(io_error(&file.path))
@@ -129,13 +132,14 @@ impl OutputWriter {
     /// Move every whole-run file into place. Returns every file written.
     pub fn finish(mut self) -> Result<Vec<PathBuf>, OutputError> {
         for (_, file) in std::mem::take(&mut self.appends) {
-            file.temp.as_file().sync_all().map_err(io_error(&file.path))?;
             file.temp
-                .persist(&file.path)
-                .map_err(|e| OutputError::Io {
-                    path: file.path.clone(),
-                    source: e.error,
-                })?;
+                .as_file()
+                .sync_all()
+                .map_err(io_error(&file.path))?;
+            file.temp.persist(&file.path).map_err(|e| OutputError::Io {
+                path: file.path.clone(),
+                source: e.error,
+            })?;
             self.files.push(file.path);
         }
         Ok(self.files)
@@ -154,7 +158,10 @@ impl OutputWriter {
                 reason: "a symbolic link on its path leads outside the output directory",
             });
         }
-        if fs::symlink_metadata(&path).map(|m| m.file_type().is_symlink()).unwrap_or(false) {
+        if fs::symlink_metadata(&path)
+            .map(|m| m.file_type().is_symlink())
+            .unwrap_or(false)
+        {
             return Err(OutputError::UnsafeName {
                 name: name.to_string(),
                 reason: "it is a symbolic link",
@@ -186,7 +193,9 @@ fn confine(name: &str) -> Result<PathBuf, OutputError> {
             Component::Normal(part) => out.push(part),
             Component::CurDir => {}
             Component::ParentDir => return Err(refuse("it contains `..`")),
-            Component::RootDir | Component::Prefix(_) => return Err(refuse("it is an absolute path")),
+            Component::RootDir | Component::Prefix(_) => {
+                return Err(refuse("it is an absolute path"))
+            }
         }
     }
     if out.as_os_str().is_empty() {
@@ -222,7 +231,16 @@ mod tests {
 
     #[test]
     fn names_that_escape_are_refused() {
-        for name in ["../x", "a/../../x", "/etc/passwd", "C:\\x", "c:x", "a\\b", "", "."] {
+        for name in [
+            "../x",
+            "a/../../x",
+            "/etc/passwd",
+            "C:\\x",
+            "c:x",
+            "a\\b",
+            "",
+            ".",
+        ] {
             assert!(confine(name).is_err(), "{name} should be refused");
         }
         assert_eq!(confine("./ar/doc.md").unwrap(), PathBuf::from("ar/doc.md"));
@@ -237,7 +255,10 @@ mod tests {
         let err = writer
             .write_artifact("d", &artifact("link/x.txt", ArtifactMode::File, "x"))
             .unwrap_err();
-        assert!(err.to_string().contains("outside the output directory"), "{err}");
+        assert!(
+            err.to_string().contains("outside the output directory"),
+            "{err}"
+        );
         assert!(!elsewhere.path().join("x.txt").exists());
     }
 
@@ -245,14 +266,34 @@ mod tests {
     fn collisions_are_reported_and_appends_keep_order() {
         let out = tempfile::tempdir().unwrap();
         let mut writer = OutputWriter::create(out.path()).unwrap();
-        writer.write_artifact("a", &artifact("x.md", ArtifactMode::File, "first")).unwrap();
-        let err = writer.write_artifact("b", &artifact("x.md", ArtifactMode::File, "second")).unwrap_err();
-        assert!(err.to_string().contains("already written for document `a`"), "{err}");
-        writer.write_artifact("a", &artifact("all.jsonl", ArtifactMode::Append, "1\n")).unwrap();
-        writer.write_artifact("b", &artifact("all.jsonl", ArtifactMode::Append, "2\n")).unwrap();
-        assert!(!out.path().join("all.jsonl").exists(), "whole-run files appear only at the end");
+        writer
+            .write_artifact("a", &artifact("x.md", ArtifactMode::File, "first"))
+            .unwrap();
+        let err = writer
+            .write_artifact("b", &artifact("x.md", ArtifactMode::File, "second"))
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("already written for document `a`"),
+            "{err}"
+        );
+        writer
+            .write_artifact("a", &artifact("all.jsonl", ArtifactMode::Append, "1\n"))
+            .unwrap();
+        writer
+            .write_artifact("b", &artifact("all.jsonl", ArtifactMode::Append, "2\n"))
+            .unwrap();
+        assert!(
+            !out.path().join("all.jsonl").exists(),
+            "whole-run files appear only at the end"
+        );
         writer.finish().unwrap();
-        assert_eq!(fs::read_to_string(out.path().join("x.md")).unwrap(), "first");
-        assert_eq!(fs::read_to_string(out.path().join("all.jsonl")).unwrap(), "1\n2\n");
+        assert_eq!(
+            fs::read_to_string(out.path().join("x.md")).unwrap(),
+            "first"
+        );
+        assert_eq!(
+            fs::read_to_string(out.path().join("all.jsonl")).unwrap(),
+            "1\n2\n"
+        );
     }
 }

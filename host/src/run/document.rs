@@ -65,7 +65,10 @@ pub fn run_document(stages: &[Stage], document: &Document) -> DocumentRun {
         match result {
             Ok(StageResult::Kept(next)) => current = next,
             Ok(StageResult::Dropped(reason)) => {
-                run.fate = Fate::Dropped { stage: index, reason };
+                run.fate = Fate::Dropped {
+                    stage: index,
+                    reason,
+                };
                 return run;
             }
             Err(failure) => {
@@ -87,19 +90,35 @@ enum StageResult {
     Dropped(String),
 }
 
-fn run_stage(stage: &Stage, current: &str, id: &str, index: usize, run: &mut DocumentRun) -> Result<StageResult, StageFailure> {
+fn run_stage(
+    stage: &Stage,
+    current: &str,
+    id: &str,
+    index: usize,
+    run: &mut DocumentRun,
+) -> Result<StageResult, StageFailure> {
     let instance = match stage.plugin.instantiate(&stage.config_json, stage.limits)? {
         Ok(instance) => instance,
-        Err(e) => return Err(StageFailure::new(FailureKind::PluginError, format!("rejected its config: {e}"))),
+        Err(e) => {
+            return Err(StageFailure::new(
+                FailureKind::PluginError,
+                format!("rejected its config: {e}"),
+            ))
+        }
     };
     let (outcome, logs, dropped) = instance.process(current);
-    run.logs.extend(logs.into_iter().map(|record| (index, record)));
+    run.logs
+        .extend(logs.into_iter().map(|record| (index, record)));
     run.logs_dropped += dropped;
     match outcome? {
         Outcome::Drop { reason } => Ok(StageResult::Dropped(reason)),
-        Outcome::Keep { document, artifacts } => {
+        Outcome::Keep {
+            document,
+            artifacts,
+        } => {
             check_document(&document, id)?;
-            run.artifacts.extend(artifacts.into_iter().map(|a| (index, a)));
+            run.artifacts
+                .extend(artifacts.into_iter().map(|a| (index, a)));
             Ok(StageResult::Kept(document))
         }
     }
@@ -109,12 +128,18 @@ fn run_stage(stage: &Stage, current: &str, id: &str, index: usize, run: &mut Doc
 /// stages and the writer would act on garbage.
 fn check_document(document: &str, id: &str) -> Result<(), StageFailure> {
     let parsed: Document = serde_json::from_str(document).map_err(|e| {
-        StageFailure::new(FailureKind::InvalidOutput, format!("returned a document that is not valid: {e}"))
+        StageFailure::new(
+            FailureKind::InvalidOutput,
+            format!("returned a document that is not valid: {e}"),
+        )
     })?;
     if parsed.id != id {
         return Err(StageFailure::new(
             FailureKind::InvalidOutput,
-            format!("changed the document's id from `{id}` to `{}`; ids are the host's", parsed.id),
+            format!(
+                "changed the document's id from `{id}` to `{}`; ids are the host's",
+                parsed.id
+            ),
         ));
     }
     Ok(())

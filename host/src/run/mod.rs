@@ -50,7 +50,12 @@ pub struct RunOptions {
 
 /// Run `stages` over `documents`, writing into `writer`. Returns the summary
 /// once every file is in place; an error only when writing itself fails.
-pub fn execute<I>(stages: Vec<Stage>, documents: I, mut writer: OutputWriter, options: RunOptions) -> Result<RunSummary, OutputError>
+pub fn execute<I>(
+    stages: Vec<Stage>,
+    documents: I,
+    mut writer: OutputWriter,
+    options: RunOptions,
+) -> Result<RunSummary, OutputError>
 where
     I: Iterator<Item = Result<Document, InputFailure>> + Send + 'static,
 {
@@ -97,7 +102,11 @@ where
         let dispatch_stages = stages.clone();
         tokio::spawn(async move {
             while let Some(item) = item_rx.recv().await {
-                let permit = permits.clone().acquire_owned().await.expect("semaphore is never closed");
+                let permit = permits
+                    .clone()
+                    .acquire_owned()
+                    .await
+                    .expect("semaphore is never closed");
                 let stages = dispatch_stages.clone();
                 let handle = tokio::task::spawn_blocking(move || {
                     let result = match item {
@@ -118,7 +127,14 @@ where
             if stop.load(Ordering::Relaxed) {
                 continue;
             }
-            let failed_hard = record(&mut summary, &mut writer, &stages, item, options.on_error, &progress)?;
+            let failed_hard = record(
+                &mut summary,
+                &mut writer,
+                &stages,
+                item,
+                options.on_error,
+                &progress,
+            )?;
             if failed_hard {
                 summary.stopped_early = true;
                 stop.store(true, Ordering::Relaxed);
@@ -175,7 +191,12 @@ fn record(
     }
     for (index, record) in &run.logs {
         if matches!(record.level, "warn" | "error") {
-            progress.suspend(|| eprintln!("{}: [{}] {}: {}", record.level, stages[*index].id, run.id, record.message));
+            progress.suspend(|| {
+                eprintln!(
+                    "{}: [{}] {}: {}",
+                    record.level, stages[*index].id, run.id, record.message
+                )
+            });
         }
     }
     match &run.fate {
@@ -192,13 +213,17 @@ fn record(
             }
             match write_error {
                 None => summary.completed += 1,
-                Some((_, OutputError::Io { path, source })) => return Err(OutputError::Io { path, source }),
+                Some((_, OutputError::Io { path, source })) => {
+                    return Err(OutputError::Io { path, source })
+                }
                 Some((index, e)) => {
                     summary.failed += 1;
                     summary.stages[index].kept -= 1;
                     summary.stages[index].failed += 1;
                     let message = e.to_string();
-                    progress.suspend(|| eprintln!("error: [{}] {}: {message}", stages[index].id, run.id));
+                    progress.suspend(|| {
+                        eprintln!("error: [{}] {}: {message}", stages[index].id, run.id)
+                    });
                     reject(writer, &run.id, &stages[index].id, "output", &message)?;
                     return Ok(policy(stages, index, default_policy) == ErrorPolicy::FailFast);
                 }
@@ -222,7 +247,13 @@ fn record(
             let message = format!("plugin `{label}` {failure}");
             progress.suspend(|| eprintln!("error: [{id}] {}: {message}", run.id));
             let kind = serde_json::to_value(failure.kind).expect("kinds serialize");
-            reject(writer, &run.id, id, kind.as_str().unwrap_or("error"), &message)?;
+            reject(
+                writer,
+                &run.id,
+                id,
+                kind.as_str().unwrap_or("error"),
+                &message,
+            )?;
             return Ok(policy(stages, *stage, default_policy) == ErrorPolicy::FailFast);
         }
     }
@@ -233,8 +264,15 @@ fn policy(stages: &[Stage], index: usize, _default: ErrorPolicy) -> ErrorPolicy 
     stages[index].on_error
 }
 
-fn reject(writer: &mut OutputWriter, id: &str, stage: &str, kind: &str, message: &str) -> Result<(), OutputError> {
-    let mut line = json!({ "id": id, "stage": stage, "kind": kind, "message": message }).to_string();
+fn reject(
+    writer: &mut OutputWriter,
+    id: &str,
+    stage: &str,
+    kind: &str,
+    message: &str,
+) -> Result<(), OutputError> {
+    let mut line =
+        json!({ "id": id, "stage": stage, "kind": kind, "message": message }).to_string();
     line.push('\n');
     writer.append(REJECTS_FILE, line.as_bytes())
 }
@@ -245,8 +283,10 @@ fn progress_bar(wanted: bool) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {pos} documents, {per_sec} [{elapsed_precise}]")
-            .expect("a valid progress template"),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {pos} documents, {per_sec} [{elapsed_precise}]",
+        )
+        .expect("a valid progress template"),
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar

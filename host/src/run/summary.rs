@@ -67,8 +67,20 @@ impl RunSummary {
             },
             format_seconds(self.seconds)
         );
-        let id_width = self.stages.iter().map(|s| s.id.len()).max().unwrap_or(5).max(5);
-        let plugin_width = self.stages.iter().map(|s| s.plugin.len()).max().unwrap_or(6).max(6);
+        let id_width = self
+            .stages
+            .iter()
+            .map(|s| s.id.len())
+            .max()
+            .unwrap_or(5)
+            .max(5);
+        let plugin_width = self
+            .stages
+            .iter()
+            .map(|s| s.plugin.len())
+            .max()
+            .unwrap_or(6)
+            .max(6);
         let _ = writeln!(
             out,
             "  {:id_width$}  {:plugin_width$}  {:>7}  {:>7}  {:>7}  {:>7}  {:>9}",
@@ -88,7 +100,10 @@ impl RunSummary {
             );
         }
         if self.stopped_early {
-            let _ = writeln!(out, "  stopped at the first failure (on_error = \"fail-fast\")");
+            let _ = writeln!(
+                out,
+                "  stopped at the first failure (on_error = \"fail-fast\")"
+            );
         }
         out
     }

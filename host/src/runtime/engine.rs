@@ -1,13 +1,15 @@
 //! The one wasmtime engine a process shares, its compile cache and the
 //! epoch ticker that enforces per-document deadlines.
 
-use super::plugin::{LoadError, LoadedPlugin, PluginSource, StoreState};
 use super::bindings::DocpipePlugin;
+use super::plugin::{LoadError, LoadedPlugin, PluginSource, StoreState};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use wasmtime::component::{HasSelf, Linker};
-use wasmtime::{Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+use wasmtime::{
+    Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig,
+};
 
 /// How often the engine's epoch advances; deadlines are counted in ticks, so
 /// this is the resolution of a stage's `timeout`.
@@ -34,7 +36,9 @@ impl EngineOptions {
             None => {
                 let base = std::env::var_os("XDG_CACHE_HOME")
                     .map(PathBuf::from)
-                    .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+                    .or_else(|| {
+                        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache"))
+                    })?;
                 Some(base.join("docpipe"))
             }
         }

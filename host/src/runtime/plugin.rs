@@ -151,7 +151,12 @@ impl bindings::Host for StoreState {
 impl bindings::TypesHost for StoreState {}
 
 impl ResourceLimiter for StoreState {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         if desired as u64 > self.memory_limit {
             self.memory_limit_hit = true;
             // A trap rather than a failed grow: the plugin stops here and the
@@ -161,7 +166,12 @@ impl ResourceLimiter for StoreState {
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         Ok(desired <= 1 << 20)
     }
 }
@@ -186,7 +196,11 @@ impl std::fmt::Debug for LoadedPlugin {
 }
 
 impl LoadedPlugin {
-    pub(crate) fn load(engine: &Engine, linker: &Linker<StoreState>, source: PluginSource) -> Result<Self, LoadError> {
+    pub(crate) fn load(
+        engine: &Engine,
+        linker: &Linker<StoreState>,
+        source: PluginSource,
+    ) -> Result<Self, LoadError> {
         let label = source.label;
         let sha256 = hex::encode(Sha256::digest(&source.bytes));
         let component = Component::new(engine, &source.bytes).map_err(|e| LoadError::Compile {
@@ -194,10 +208,12 @@ impl LoadedPlugin {
             reason: format!("{e:#}"),
         })?;
         check_interface(engine, &component, &label)?;
-        let instance_pre = linker.instantiate_pre(&component).map_err(|e| LoadError::Compile {
-            label: label.clone(),
-            reason: format!("{e:#}"),
-        })?;
+        let instance_pre = linker
+            .instantiate_pre(&component)
+            .map_err(|e| LoadError::Compile {
+                label: label.clone(),
+                reason: format!("{e:#}"),
+            })?;
         let pre = DocpipePluginPre::new(instance_pre).map_err(|e| LoadError::NotAPlugin {
             label: label.clone(),
             exports: format!("{e:#}"),
@@ -232,7 +248,11 @@ impl LoadedPlugin {
 
     /// A fresh instance, configured with `config` (JSON text), whose deadline
     /// runs from now. A plugin-reported config error comes back as `Ok(Err)`.
-    pub fn instantiate(&self, config: &str, limits: StageLimits) -> Result<Result<PluginInstance, PluginError>, StageFailure> {
+    pub fn instantiate(
+        &self,
+        config: &str,
+        limits: StageLimits,
+    ) -> Result<Result<PluginInstance, PluginError>, StageFailure> {
         let mut store = Store::new(&self.engine, StoreState::new(limits.memory_bytes));
         store.limiter(|state| state);
         store.set_epoch_deadline(deadline_ticks(limits.timeout));
@@ -240,8 +260,15 @@ impl LoadedPlugin {
             Ok(bindings) => bindings,
             Err(e) => return Err(classify(&store, limits, e, "instantiating")),
         };
-        match bindings.docpipe_plugin_plugin().call_configure(&mut store, config) {
-            Ok(Ok(())) => Ok(Ok(PluginInstance { store, bindings, limits })),
+        match bindings
+            .docpipe_plugin_plugin()
+            .call_configure(&mut store, config)
+        {
+            Ok(Ok(())) => Ok(Ok(PluginInstance {
+                store,
+                bindings,
+                limits,
+            })),
             Ok(Err(e)) => Ok(Err(to_contract_error(e))),
             Err(e) => Err(classify(&store, limits, e, "configuring")),
         }
@@ -264,8 +291,15 @@ impl std::fmt::Debug for PluginInstance {
 impl PluginInstance {
     /// Process `document` (JSON text); the instance is used up. Returns the
     /// outcome and what the plugin logged (with a count of dropped records).
-    pub fn process(mut self, document: &str) -> (Result<Outcome, StageFailure>, Vec<LogRecord>, usize) {
-        let result = match self.bindings.docpipe_plugin_plugin().call_process(&mut self.store, document) {
+    pub fn process(
+        mut self,
+        document: &str,
+    ) -> (Result<Outcome, StageFailure>, Vec<LogRecord>, usize) {
+        let result = match self
+            .bindings
+            .docpipe_plugin_plugin()
+            .call_process(&mut self.store, document)
+        {
             Ok(Ok(outcome)) => check_outcome(outcome, self.limits),
             Ok(Err(e)) => {
                 let e = to_contract_error(e);
@@ -292,7 +326,12 @@ fn to_contract_error(e: bindings::PluginError) -> PluginError {
 
 /// Turn a host-side error (trap, limit, link failure) into a failure with a
 /// reason a person can act on.
-fn classify(store: &Store<StoreState>, limits: StageLimits, error: wasmtime::Error, doing: &str) -> StageFailure {
+fn classify(
+    store: &Store<StoreState>,
+    limits: StageLimits,
+    error: wasmtime::Error,
+    doing: &str,
+) -> StageFailure {
     if store.data().memory_limit_hit {
         return StageFailure::new(
             FailureKind::MemoryLimit,
@@ -320,14 +359,21 @@ fn check_outcome(outcome: bindings::Outcome, limits: StageLimits) -> Result<Outc
     match outcome {
         bindings::Outcome::Drop(reason) => Ok(Outcome::Drop { reason }),
         bindings::Outcome::Keep(kept) => {
-            let size = kept.document.len() as u64 + kept.artifacts.iter().map(|a| a.data.len() as u64).sum::<u64>();
+            let size = kept.document.len() as u64
+                + kept
+                    .artifacts
+                    .iter()
+                    .map(|a| a.data.len() as u64)
+                    .sum::<u64>();
             if size > limits.max_output_bytes {
                 return Err(StageFailure::new(
                     FailureKind::OutputTooLarge,
                     format!(
                         "returned {} of output, over its limit of {} (`limits.max_output`)",
                         bytesize::ByteSize::b(size).display().iec(),
-                        bytesize::ByteSize::b(limits.max_output_bytes).display().iec()
+                        bytesize::ByteSize::b(limits.max_output_bytes)
+                            .display()
+                            .iec()
                     ),
                 ));
             }
@@ -358,7 +404,10 @@ fn check_interface(engine: &Engine, component: &Component, label: &str) -> Resul
     let mut exports = Vec::new();
     let mut found = None;
     for (name, _) in ty.exports(engine) {
-        if let Some(version) = name.strip_prefix(PLUGIN_EXPORT).and_then(|rest| rest.strip_prefix('@')) {
+        if let Some(version) = name
+            .strip_prefix(PLUGIN_EXPORT)
+            .and_then(|rest| rest.strip_prefix('@'))
+        {
             found = Some(version.to_string());
         }
         exports.push(format!("`{name}`"));
@@ -367,7 +416,11 @@ fn check_interface(engine: &Engine, component: &Component, label: &str) -> Resul
         None => {
             return Err(LoadError::NotAPlugin {
                 label: label.to_string(),
-                exports: if exports.is_empty() { "none".into() } else { exports.join(", ") },
+                exports: if exports.is_empty() {
+                    "none".into()
+                } else {
+                    exports.join(", ")
+                },
             })
         }
         Some(version) if version != INTERFACE_VERSION => {
@@ -404,7 +457,8 @@ fn describe(engine: &Engine, pre: &DocpipePluginPre<StoreState>) -> Result<Plugi
         .call_describe(&mut store)
         .map_err(|e| format!("{e:#}"))?;
     let schema = |which: &str, text: &str| {
-        serde_json::from_str::<serde_json::Value>(text).map_err(|e| format!("its {which} schema is not valid JSON: {e}"))
+        serde_json::from_str::<serde_json::Value>(text)
+            .map_err(|e| format!("its {which} schema is not valid JSON: {e}"))
     };
     Ok(PluginManifest {
         config_schema: schema("config", &m.config_schema)?,

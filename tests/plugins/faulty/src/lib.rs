@@ -56,7 +56,12 @@ impl Plugin for Faulty {
                 }
             }
             "huge" => text = Some("x".repeat(8 << 20)),
-            "fail" => return Err(PluginError::new("asked-to-fail", "the document asked for an error")),
+            "fail" => {
+                return Err(PluginError::new(
+                    "asked-to-fail",
+                    "the document asked for an error",
+                ))
+            }
             "drop" => return Ok(Verdict::drop("the document asked to be dropped")),
             "log" => {
                 for i in 0..100_000 {
@@ -65,7 +70,10 @@ impl Plugin for Faulty {
             }
             _ => {}
         }
-        Ok(Verdict::keep(Output { faulty: Seen { seen: true }, text }))
+        Ok(Verdict::keep(Output {
+            faulty: Seen { seen: true },
+            text,
+        }))
     }
 }
 
