@@ -4,9 +4,20 @@
 use clap::Parser;
 use docpipe::cli::{Cli, Command};
 use docpipe::commands;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Wrapped lines help a person at a terminal and hurt everyone grepping a
+    // CI log, so wrap only for a terminal.
+    let terminal = std::io::stderr().is_terminal();
+    let _ = miette::set_hook(Box::new(move |_| {
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .wrap_lines(terminal)
+                .build(),
+        )
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => commands::run::RunCommand::new(args).execute(),

@@ -5,7 +5,7 @@
 use crate::pipeline::{
     Anchor, DiagnosticKind, Pipeline, PipelineDiagnostic, PipelineErrors, PluginRef,
 };
-use crate::plugin_source;
+use crate::plugin_source::{self, SourceError};
 use crate::run::Stage;
 use crate::runtime::{EngineOptions, LoadedPlugin, Runtime, StageLimits};
 use std::collections::HashMap;
@@ -51,33 +51,29 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
         let key = spec.plugin.to_string();
         let plugin = match loaded.get(&key) {
             Some(plugin) => plugin.clone(),
-            None => {
-                let source = match &spec.plugin {
-                    PluginRef::Builtin(name) => plugin_source::builtin(name),
-                    PluginRef::File { path, sha256 } => {
-                        plugin_source::file(path, &key, sha256.as_deref())
-                    }
-                };
-                match source
-                    .map_err(|e| e.to_string())
-                    .and_then(|s| runtime.load(s).map_err(|e| e.to_string()))
-                {
-                    Ok(plugin) => {
-                        loaded.insert(key, plugin.clone());
-                        plugin
-                    }
-                    Err(message) => {
-                        problems.push(pipeline.diagnostic_at(
-                            &plugin_path,
-                            Anchor::Value,
-                            DiagnosticKind::InvalidPlugin,
-                            format!("stage `{}`: {message}", spec.id),
-                            "this plugin",
-                        ));
-                        continue;
-                    }
+            None => match load_plugin(&runtime, &spec.plugin, &key) {
+                Ok(plugin) => {
+                    loaded.insert(key, plugin.clone());
+                    plugin
                 }
-            }
+                Err((place, message)) => {
+                    let (path, label) = match place {
+                        Place::Plugin => (plugin_path, "this plugin"),
+                        Place::Pin => (
+                            pipeline.stage_path(spec.index).join("sha256"),
+                            "pinned here",
+                        ),
+                    };
+                    problems.push(pipeline.diagnostic_at(
+                        &path,
+                        Anchor::Value,
+                        DiagnosticKind::InvalidPlugin,
+                        format!("stage `{}`: {message}", spec.id),
+                        label,
+                    ));
+                    continue;
+                }
+            },
         };
         let limits = StageLimits {
             memory_bytes: spec.limits.memory_bytes,
@@ -130,6 +126,30 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
         return Err(errors(&pipeline, problems));
     }
     Ok(PreparedPipeline { pipeline, stages })
+}
+
+/// Which key of a stage a loading problem belongs to.
+enum Place {
+    Plugin,
+    Pin,
+}
+
+fn load_plugin(
+    runtime: &Runtime,
+    reference: &PluginRef,
+    label: &str,
+) -> Result<LoadedPlugin, (Place, String)> {
+    let source = match reference {
+        PluginRef::Builtin(name) => plugin_source::builtin(name),
+        PluginRef::File { path, sha256 } => plugin_source::file(path, label, sha256.as_deref()),
+    };
+    let source = source.map_err(|e| match e {
+        SourceError::DigestMismatch { .. } => (Place::Pin, e.to_string()),
+        e => (Place::Plugin, e.to_string()),
+    })?;
+    runtime
+        .load(source)
+        .map_err(|e| (Place::Plugin, e.to_string()))
 }
 
 fn errors(pipeline: &Pipeline, diagnostics: Vec<PipelineDiagnostic>) -> PipelineErrors {

@@ -1,1 +1,10 @@
+//! End-to-end tests: the real `docpipe` binary over the real built-in
+//! components and over plugins built from source in `tests/plugins/`.
 
+mod util;
+
+mod check;
+mod components;
+mod plugins;
+mod run;
+mod sandbox;

@@ -50,3 +50,14 @@ impl fmt::Display for StageFailure {
         f.write_str(&self.message)
     }
 }
+
+/// A byte count as people write limits: `64 MiB` rather than `64.0 MiB`.
+pub(crate) fn human_size(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size && bytes.is_multiple_of(size) {
+            return format!("{} {unit}", bytes / size);
+        }
+    }
+    bytesize::ByteSize::b(bytes).display().iec().to_string()
+}

@@ -6,7 +6,7 @@
 
 use super::bindings::{self, DocpipePlugin, DocpipePluginPre, LogLevel};
 use super::engine::EPOCH_TICK;
-use super::failure::{FailureKind, StageFailure};
+use super::failure::{human_size, FailureKind, StageFailure};
 use docpipe_contract::{
     Artifact, ArtifactMode, Outcome, PluginError, PluginKind, PluginManifest, INTERFACE_VERSION,
 };
@@ -337,7 +337,7 @@ fn classify(
             FailureKind::MemoryLimit,
             format!(
                 "exceeded its memory limit of {} while {doing} (raise `limits.memory` for this stage if the document really needs more)",
-                bytesize::ByteSize::b(limits.memory_bytes).display().iec()
+                human_size(limits.memory_bytes)
             ),
         );
     }
@@ -370,10 +370,8 @@ fn check_outcome(outcome: bindings::Outcome, limits: StageLimits) -> Result<Outc
                     FailureKind::OutputTooLarge,
                     format!(
                         "returned {} of output, over its limit of {} (`limits.max_output`)",
-                        bytesize::ByteSize::b(size).display().iec(),
-                        bytesize::ByteSize::b(limits.max_output_bytes)
-                            .display()
-                            .iec()
+                        human_size(size),
+                        human_size(limits.max_output_bytes)
                     ),
                 ));
             }

@@ -1,0 +1,81 @@
+//! `docpipe check`: every problem at once, each pointing at the file.
+
+use crate::util::{docpipe, output_text, Dir};
+
+#[test]
+fn a_clean_pipeline_checks_ok_and_processes_nothing() {
+    let dir = Dir::new();
+    dir.write("in/a.txt", "Some text that would be processed.");
+    dir.write(
+        "p.toml",
+        "[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"summary\"\nplugin = \"builtin:summarize\"\nconfig = { sentences = 2 }\n",
+    );
+    let output = docpipe()
+        .arg("check")
+        .arg(dir.join("p.toml"))
+        .output()
+        .unwrap();
+    let (stdout, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("ok, 1 stages ready"), "{stdout}");
+    assert!(stdout.contains("builtin:summarize"), "{stdout}");
+    assert!(!dir.join("out").exists(), "check writes nothing");
+}
+
+#[test]
+fn misspelt_keys_are_all_reported_with_a_suggestion() {
+    let dir = Dir::new();
+    dir.write(
+        "p.toml",
+        "[input]\npaths = [\"in\"]\nformatt = \"text\"\n\n[[stagse]]\nid = \"x\"\n",
+    );
+    let output = docpipe()
+        .arg("check")
+        .arg(dir.join("p.toml"))
+        .output()
+        .unwrap();
+    let (_, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("p.toml:3:1"), "{stderr}");
+    assert!(stderr.contains("did you mean `format`?"), "{stderr}");
+    assert!(stderr.contains("p.toml:5:"), "{stderr}");
+    assert!(stderr.contains("did you mean `stages`?"), "{stderr}");
+}
+
+#[test]
+fn a_config_the_plugin_refuses_points_at_the_key() {
+    let dir = Dir::new();
+    dir.write(
+        "p.toml",
+        "[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"summary\"\nplugin = \"builtin:summarize\"\nconfig = { sentences = 0 }\n\n[[stages]]\nid = \"clean\"\nplugin = \"builtin:cleen\"\n",
+    );
+    let output = docpipe()
+        .arg("check")
+        .arg(dir.join("p.toml"))
+        .output()
+        .unwrap();
+    let (_, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    // Validation errors come first, all of them: the misspelt builtin...
+    assert!(stderr.contains("builtin:cleen"), "{stderr}");
+    assert!(stderr.contains("clean"), "{stderr}");
+
+    // ...and once the pipeline file is sound, the plugin's own complaint,
+    // at the key it names.
+    dir.write(
+        "p.toml",
+        "[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"summary\"\nplugin = \"builtin:summarize\"\nconfig = { sentences = 0 }\n",
+    );
+    let output = docpipe()
+        .arg("check")
+        .arg(dir.join("p.toml"))
+        .output()
+        .unwrap();
+    let (_, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("sentences must be at least 1"), "{stderr}");
+    assert!(
+        stderr.contains("p.toml:7:24"),
+        "points at the value of `sentences`: {stderr}"
+    );
+}

@@ -1,0 +1,214 @@
+//! A plugin that traps, loops, hoards memory, floods output or logs, or
+//! fails on purpose fails only its own document; the run goes on.
+
+use crate::util::{docpipe, faulty_plugin, output_text, Dir};
+use serde_json::Value;
+
+fn faulty_pipeline(dir: &Dir, texts: &[&str], on_error: &str) -> std::path::PathBuf {
+    let plugin = faulty_plugin();
+    let mut jsonl = String::new();
+    for (i, text) in texts.iter().enumerate() {
+        jsonl.push_str(&serde_json::json!({"id": format!("{i}-{text}"), "text": text}).to_string());
+        jsonl.push('\n');
+    }
+    dir.write("in/docs.jsonl", jsonl);
+    dir.write(
+        "pipeline.toml",
+        format!(
+            r#"
+on_error = "{on_error}"
+
+[input]
+paths = ["in"]
+format = "jsonl"
+
+[[stages]]
+id = "faulty"
+plugin = "{}"
+limits = {{ memory = "64 MiB", timeout = "1s", max_output = "4 MiB" }}
+
+[[stages]]
+id = "all"
+plugin = "builtin:export"
+config = {{ format = "jsonl" }}
+"#,
+            plugin.display()
+        ),
+    )
+}
+
+fn kinds_by_id(rejects: &[Value]) -> Vec<(String, String)> {
+    rejects
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_misbehaving_document_fails_alone_with_its_reason() {
+    let dir = Dir::new();
+    let texts = [
+        "fine",
+        "trap",
+        "loop",
+        "grow",
+        "huge",
+        "fail",
+        "drop",
+        "log",
+        "also fine",
+    ];
+    let pipeline = faulty_pipeline(&dir, &texts, "skip");
+    let output = docpipe()
+        .arg("run")
+        .arg(&pipeline)
+        .args(["--jobs", "2"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = output_text(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "failed documents mean exit 1\n{stdout}\n{stderr}"
+    );
+
+    let kept: Vec<String> = dir
+        .jsonl("out/documents.jsonl")
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        kept,
+        ["0-fine", "7-log", "8-also fine"],
+        "every other document is still written, in order"
+    );
+
+    let rejects = dir.jsonl("out/rejects.jsonl");
+    assert_eq!(
+        kinds_by_id(&rejects),
+        [
+            ("1-trap".to_string(), "trap".to_string()),
+            ("2-loop".to_string(), "timeout".to_string()),
+            ("3-grow".to_string(), "memory-limit".to_string()),
+            ("4-huge".to_string(), "output-too-large".to_string()),
+            ("5-fail".to_string(), "plugin-error".to_string()),
+        ]
+    );
+    for reject in &rejects {
+        assert_eq!(reject["stage"], "faulty");
+    }
+    let message = |i: usize| rejects[i]["message"].as_str().unwrap().to_string();
+    assert!(message(0).contains("trapped"), "{}", message(0));
+    assert!(message(1).contains("1s deadline"), "{}", message(1));
+    assert!(
+        message(2).contains("memory limit of 64 MiB"),
+        "{}",
+        message(2)
+    );
+    assert!(
+        message(3).contains("over its limit of 4 MiB"),
+        "{}",
+        message(3)
+    );
+    assert!(message(4).contains("asked-to-fail"), "{}", message(4));
+
+    let summary = dir.json("out/run-summary.json");
+    assert_eq!(summary["documents_in"], 9);
+    assert_eq!(summary["completed"], 3);
+    assert_eq!(summary["dropped"], 1);
+    assert_eq!(summary["failed"], 5);
+    assert_eq!(summary["stages"][0]["failed"], 5);
+    assert_eq!(summary["stages"][0]["dropped"], 1);
+    assert_eq!(summary["stages"][1]["documents_in"], 3);
+
+    // A flood of log calls is capped, not stored whole.
+    assert!(
+        stderr.matches("flood").count() <= 100,
+        "log flood was not capped"
+    );
+}
+
+#[test]
+fn fail_fast_stops_at_the_first_failure() {
+    let dir = Dir::new();
+    let texts = ["fine", "trap", "fine again", "more", "and more"];
+    let pipeline = faulty_pipeline(&dir, &texts, "fail-fast");
+    let output = docpipe()
+        .arg("run")
+        .arg(&pipeline)
+        .args(["--jobs", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let summary = dir.json("out/run-summary.json");
+    assert_eq!(summary["stopped_early"], true);
+    assert_eq!(summary["failed"], 1);
+    assert_eq!(
+        summary["completed"], 1,
+        "documents after the failure are not written"
+    );
+    let kept: Vec<String> = dir
+        .jsonl("out/documents.jsonl")
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kept, ["0-fine"]);
+}
+
+#[test]
+fn a_pinned_plugin_that_changed_is_refused() {
+    let dir = Dir::new();
+    let plugin = faulty_plugin();
+    dir.write("in/a.txt", "hello");
+    dir.write(
+        "p.toml",
+        format!(
+            "[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"faulty\"\nplugin = \"{}\"\nsha256 = \"{}\"\n",
+            plugin.display(),
+            "ab".repeat(32)
+        ),
+    );
+    let output = docpipe()
+        .arg("run")
+        .arg(dir.join("p.toml"))
+        .output()
+        .unwrap();
+    let (_, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("but the pipeline pins"), "{stderr}");
+    assert!(
+        stderr.contains("p.toml:7:10"),
+        "the error points at the pin: {stderr}"
+    );
+    assert!(
+        !dir.join("out/run-summary.json").exists(),
+        "nothing runs after a configuration error"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_component_is_refused_at_load() {
+    let dir = Dir::new();
+    dir.write("in/a.txt", "hello");
+    dir.write("bogus.wasm", b"\0asm\x01\0\0\0");
+    dir.write(
+        "p.toml",
+        "[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"bogus\"\nplugin = \"bogus.wasm\"\n",
+    );
+    let output = docpipe()
+        .arg("check")
+        .arg(dir.join("p.toml"))
+        .output()
+        .unwrap();
+    let (_, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("bogus.wasm` is not a valid WebAssembly component"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,101 @@
+//! A temp directory per test, a way to run the binary, and plugins built
+//! from source once per test process.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// The `docpipe` binary, with a compile cache shared by all tests (so each
+/// component is compiled once per machine, not once per test).
+pub fn docpipe() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_docpipe"));
+    cmd.env(
+        "DOCPIPE_CACHE_DIR",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("compile-cache"),
+    );
+    cmd
+}
+
+/// A scratch directory that disappears with the test.
+pub struct Dir {
+    dir: tempfile::TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Dir {
+        Dir {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn join(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    pub fn write(&self, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.join(relative))
+            .unwrap_or_else(|e| panic!("reading {relative}: {e}"))
+    }
+
+    pub fn json(&self, relative: &str) -> serde_json::Value {
+        serde_json::from_str(&self.read(relative)).unwrap()
+    }
+
+    /// Lines of a JSONL file, parsed.
+    pub fn jsonl(&self, relative: &str) -> Vec<serde_json::Value> {
+        self.read(relative)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+/// `tests/plugins/faulty` built into a component, once per test process.
+pub fn faulty_plugin() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-plugins");
+            let output = docpipe()
+                .args(["plugins", "build"])
+                .arg(repo().join("tests/plugins/faulty"))
+                .arg("--out-dir")
+                .arg(&out)
+                .output()
+                .unwrap();
+            assert!(
+                output.status.success(),
+                "building the faulty test plugin failed (a wasm toolchain is needed, see README):\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            out.join("faulty.wasm")
+        })
+        .clone()
+}
+
+/// stdout and stderr of a finished command, for assertion messages.
+pub fn output_text(output: &std::process::Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
