@@ -8,8 +8,9 @@ use serde_json::{Map, Value};
 /// [`Document::fields`] and survive every later stage that does not know them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Document {
-    /// Stable identity: a file's path relative to its input root, or a JSONL
-    /// line's `id` field (its line number when it has none).
+    /// Stable identity: a file's path relative to its input root (without a
+    /// `.gz` suffix), or a JSONL line's `id` field (`<path>:<line>` when it
+    /// has none, so ids stay unique across files).
     pub id: String,
     /// The document's text.
     pub text: String,

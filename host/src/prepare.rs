@@ -48,10 +48,17 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
     let mut stages = Vec::new();
     for spec in &pipeline.stages {
         let plugin_path = pipeline.stage_path(spec.index).join("plugin");
-        let key = spec.plugin.to_string();
+        // Two stages share a compiled plugin only if they also pin the same
+        // digest, so every pin is checked.
+        let key = match &spec.plugin {
+            PluginRef::File {
+                sha256: Some(pin), ..
+            } => format!("{}#{pin}", spec.plugin),
+            _ => spec.plugin.to_string(),
+        };
         let plugin = match loaded.get(&key) {
             Some(plugin) => plugin.clone(),
-            None => match load_plugin(&runtime, &spec.plugin, &key) {
+            None => match load_plugin(&runtime, &spec.plugin) {
                 Ok(plugin) => {
                     loaded.insert(key, plugin.clone());
                     plugin
@@ -90,12 +97,7 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
                 problems.push(pipeline.config_diagnostic(
                     spec.index,
                     &pointer,
-                    format!(
-                        "stage `{}`: plugin `{}` rejected its config: {}",
-                        spec.id,
-                        plugin.label(),
-                        e.message
-                    ),
+                    e.message.clone(),
                     Some(format!(
                         "`docpipe plugins inspect {}` shows the config schema",
                         plugin.label()
@@ -134,14 +136,12 @@ enum Place {
     Pin,
 }
 
-fn load_plugin(
-    runtime: &Runtime,
-    reference: &PluginRef,
-    label: &str,
-) -> Result<LoadedPlugin, (Place, String)> {
+fn load_plugin(runtime: &Runtime, reference: &PluginRef) -> Result<LoadedPlugin, (Place, String)> {
     let source = match reference {
         PluginRef::Builtin(name) => plugin_source::builtin(name),
-        PluginRef::File { path, sha256 } => plugin_source::file(path, label, sha256.as_deref()),
+        PluginRef::File { path, sha256 } => {
+            plugin_source::file(path, &reference.to_string(), sha256.as_deref())
+        }
     };
     let source = source.map_err(|e| match e {
         SourceError::DigestMismatch { .. } => (Place::Pin, e.to_string()),

@@ -5,6 +5,7 @@ mod util;
 
 mod check;
 mod components;
+mod docs;
 mod plugins;
 mod run;
 mod sandbox;

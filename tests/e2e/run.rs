@@ -207,3 +207,64 @@ fn unreadable_input_fails_alone_with_its_line_number() {
     assert_eq!(rejects[0]["stage"], "input");
     assert!(rejects[0]["id"].as_str().unwrap().ends_with("a.jsonl:2"));
 }
+
+#[test]
+fn a_document_whose_files_collide_writes_none_of_them() {
+    let dir = Dir::new();
+    dir.write(
+        "in/a.jsonl",
+        "{\"id\": \"same\", \"text\": \"The first document with this id.\"}\n{\"id\": \"same\", \"text\": \"The second document with this id.\"}\n",
+    );
+    dir.write(
+        "p.toml",
+        "[input]\npaths = [\"in\"]\nformat = \"jsonl\"\n\n[[stages]]\nid = \"json\"\nplugin = \"builtin:export\"\n\n[[stages]]\nid = \"md\"\nplugin = \"builtin:export\"\nconfig = { format = \"markdown\" }\n",
+    );
+    let output = docpipe()
+        .arg("run")
+        .arg(dir.join("p.toml"))
+        .output()
+        .unwrap();
+    let (_, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(dir.read("out/same.json").contains("The first document"));
+    assert!(
+        dir.read("out/same.md").contains("The first document"),
+        "the second document wrote no file at all"
+    );
+    let rejects = dir.jsonl("out/rejects.jsonl");
+    assert_eq!(rejects.len(), 1);
+    assert_eq!(rejects[0]["kind"], "output");
+    assert!(rejects[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("already written for document `same`"));
+}
+
+#[test]
+fn a_clean_run_removes_the_rejects_of_an_earlier_run() {
+    let dir = Dir::new();
+    dir.write(
+        "in/a.jsonl",
+        "{\"id\": \"one\", \"text\": \"Fine.\"}\n{broken\n",
+    );
+    dir.write(
+        "p.toml",
+        "[input]\npaths = [\"in\"]\nformat = \"jsonl\"\n\n[[stages]]\nid = \"all\"\nplugin = \"builtin:export\"\nconfig = { format = \"jsonl\" }\n",
+    );
+    docpipe()
+        .arg("run")
+        .arg(dir.join("p.toml"))
+        .assert()
+        .code(1);
+    assert!(dir.join("out/rejects.jsonl").exists());
+    dir.write("in/a.jsonl", "{\"id\": \"one\", \"text\": \"Fine.\"}\n");
+    docpipe()
+        .arg("run")
+        .arg(dir.join("p.toml"))
+        .assert()
+        .code(0);
+    assert!(
+        !dir.join("out/rejects.jsonl").exists(),
+        "rejects.jsonl must describe the last run"
+    );
+}

@@ -126,6 +126,12 @@ fn each_misbehaving_document_fails_alone_with_its_reason() {
     assert_eq!(summary["stages"][0]["dropped"], 1);
     assert_eq!(summary["stages"][1]["documents_in"], 3);
 
+    let dropped = dir.jsonl("out/dropped.jsonl");
+    assert_eq!(dropped.len(), 1);
+    assert_eq!(dropped[0]["id"], "6-drop");
+    assert_eq!(dropped[0]["stage"], "faulty");
+    assert_eq!(dropped[0]["reason"], "the document asked to be dropped");
+
     // A flood of log calls is capped, not stored whole.
     assert!(
         stderr.matches("flood").count() <= 100,
@@ -211,4 +217,28 @@ fn a_file_that_is_not_a_component_is_refused_at_load() {
         stderr.contains("bogus.wasm` is not a valid WebAssembly component"),
         "{stderr}"
     );
+}
+
+#[test]
+fn every_stage_pin_is_checked_even_when_stages_share_a_plugin() {
+    let dir = Dir::new();
+    let plugin = faulty_plugin();
+    dir.write("in/a.txt", "hello");
+    dir.write(
+        "p.toml",
+        format!(
+            "[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"first\"\nplugin = \"{p}\"\n\n[[stages]]\nid = \"second\"\nplugin = \"{p}\"\nsha256 = \"{}\"\n",
+            "cd".repeat(32),
+            p = plugin.display(),
+        ),
+    );
+    let output = docpipe()
+        .arg("check")
+        .arg(dir.join("p.toml"))
+        .output()
+        .unwrap();
+    let (_, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("stage `second`"), "{stderr}");
+    assert!(stderr.contains("but the pipeline pins"), "{stderr}");
 }

@@ -30,7 +30,9 @@ pub(crate) fn digest_packages(packages: &[LocalPackage]) -> Result<String, Build
     for package in packages {
         for entry in WalkDir::new(&package.root)
             .into_iter()
-            .filter_entry(|entry| entry.depth() == 0 || !is_skipped(entry))
+            .filter_entry(|entry| {
+                entry.depth() == 0 || (is_build_input(entry) && !is_skipped(entry))
+            })
         {
             let entry = entry.map_err(|err| BuildError::Io {
                 path: err.path().unwrap_or(&package.root).to_path_buf(),
@@ -66,6 +68,21 @@ pub(crate) fn digest_packages(packages: &[LocalPackage]) -> Result<String, Build
         hasher.update(&contents);
     }
     Ok(hex::encode(hasher.finalize()))
+}
+
+/// What cargo reads to build a package: its manifest, build script, sources
+/// and WIT files. Anything else at the top (a pipeline's `out/`, docs,
+/// fixtures) may change without making a component stale.
+fn is_build_input(entry: &DirEntry) -> bool {
+    if entry.depth() != 1 {
+        return true;
+    }
+    let name = entry.file_name().to_string_lossy();
+    if entry.file_type().is_dir() {
+        matches!(name.as_ref(), "src" | "wit")
+    } else {
+        matches!(name.as_ref(), "Cargo.toml" | "build.rs")
+    }
 }
 
 /// Build output, hidden entries (`.git`, editor files) and compiled components are not sources.
@@ -137,6 +154,8 @@ edition = "2021"
         let second_plugin = tiny_crate(second.path());
         write(&second_plugin.join("target/other"), "more build output");
         write(&second_plugin.join("other.wasm"), "\0asm\x01");
+        write(&second_plugin.join("out/result.json"), "{}");
+        write(&second_plugin.join("pipeline.toml"), "[input]");
 
         let original = source_digest(&first_plugin).unwrap();
         assert_eq!(original.len(), 64);
@@ -162,8 +181,8 @@ edition = "2021"
     fn digest_keys_files_by_package_name_not_location() {
         let first = tempfile::tempdir().unwrap();
         let second = tempfile::tempdir().unwrap();
-        write(&first.path().join("lib.rs"), "fn main() {}");
-        write(&second.path().join("nested/lib.rs"), "fn main() {}");
+        write(&first.path().join("src/lib.rs"), "fn main() {}");
+        write(&second.path().join("nested/src/lib.rs"), "fn main() {}");
         let at = |root: &Path| LocalPackage {
             name: "same".into(),
             root: root.to_path_buf(),

@@ -40,3 +40,13 @@ fn load_pipeline(path: &std::path::Path) -> Option<crate::pipeline::Pipeline> {
         }
     }
 }
+
+/// Print to stdout. A reader that went away (`docpipe plugins list | head`)
+/// ends the output quietly instead of panicking as `println!` would.
+fn emit(text: &str) -> miette::Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => miette::IntoDiagnostic::into_diagnostic(result),
+    }
+}

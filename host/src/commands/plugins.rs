@@ -40,22 +40,24 @@ fn runtime() -> Result<Runtime> {
 
 fn list() -> Result<Exit> {
     let runtime = runtime()?;
+    let mut out = String::new();
     for builtin in crate::builtin::BUILTINS {
         let label = format!("{}{}", crate::builtin::PREFIX, builtin.name);
         let source = plugin_source::builtin(builtin.name).map_err(|e| miette!("{e}"))?;
         match runtime.load(source) {
             Ok(plugin) => {
                 let m = plugin.manifest();
-                println!(
-                    "{label:<22} {:<8} {:<10} {}",
+                out.push_str(&format!(
+                    "{label:<22} {:<8} {:<10} {}\n",
                     m.version,
                     m.kind.as_str(),
                     m.description
-                );
+                ));
             }
-            Err(e) => println!("{label:<22} (not loadable: {e})"),
+            Err(e) => out.push_str(&format!("{label:<22} (not loadable: {e})\n")),
         }
     }
+    super::emit(&out)?;
     Ok(Exit::Ok)
 }
 
@@ -66,25 +68,31 @@ fn inspect(plugin: &str, json: bool) -> Result<Exit> {
     if json {
         let mut value = serde_json::to_value(m).into_diagnostic()?;
         value["sha256"] = loaded.sha256().into();
-        println!(
-            "{}",
+        super::emit(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&value).into_diagnostic()?
-        );
+        ))?;
         return Ok(Exit::Ok);
     }
-    println!("{} {} ({})", m.name, m.version, m.kind.as_str());
-    println!("{}", m.description);
-    println!("sha256: {}", loaded.sha256());
+    let mut out = format!(
+        "{} {} ({})\n{}\nsha256: {}\n",
+        m.name,
+        m.version,
+        m.kind.as_str(),
+        m.description,
+        loaded.sha256()
+    );
     for (title, schema) in [
         ("config", &m.config_schema),
         ("input", &m.input_schema),
         ("output", &m.output_schema),
     ] {
-        println!(
-            "\n{title} schema:\n{}",
+        out.push_str(&format!(
+            "\n{title} schema:\n{}\n",
             serde_json::to_string_pretty(schema).into_diagnostic()?
-        );
+        ));
     }
+    super::emit(&out)?;
     Ok(Exit::Ok)
 }
 

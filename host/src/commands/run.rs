@@ -69,6 +69,7 @@ impl RunCommand {
             jobs,
             progress: !self.args.no_progress,
             on_error: pipeline.on_error,
+            verbose: self.args.verbose,
         };
         let summary = execute(prepared.stages, documents, writer, options)
             .map_err(|e| miette!("the run stopped because output could not be written: {e}"))?;

@@ -85,6 +85,35 @@ impl OutputWriter {
         &self.dir
     }
 
+    /// Check that every artifact of one document can be written (names
+    /// confined, no collision), so a document's files appear all or none.
+    pub fn check_artifacts<'a>(
+        &self,
+        id: &str,
+        artifacts: impl IntoIterator<Item = &'a Artifact>,
+    ) -> Result<(), OutputError> {
+        let mut own: HashMap<PathBuf, ()> = HashMap::new();
+        for artifact in artifacts {
+            let relative = confine(&artifact.name)?;
+            if artifact.mode != ArtifactMode::File {
+                continue;
+            }
+            if let Some(first) = self.written.get(&relative) {
+                return Err(OutputError::Collision {
+                    name: artifact.name.clone(),
+                    first: first.clone(),
+                });
+            }
+            if own.insert(relative, ()).is_some() {
+                return Err(OutputError::Collision {
+                    name: artifact.name.clone(),
+                    first: id.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Write an artifact a plugin returned for document `id`.
     pub fn write_artifact(&mut self, id: &str, artifact: &Artifact) -> Result<(), OutputError> {
         match artifact.mode {

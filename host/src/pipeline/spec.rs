@@ -117,6 +117,8 @@ impl Limits {
     pub const MIN_MEMORY_BYTES: u64 = MIB;
     /// The largest memory limit accepted: all a 32-bit memory can address.
     pub const MAX_MEMORY_BYTES: u64 = 4 * 1024 * MIB;
+    /// The smallest allowed `max_output`.
+    pub const MIN_OUTPUT_BYTES: u64 = 1024;
 }
 
 const MIB: u64 = 1024 * 1024;

@@ -340,8 +340,24 @@ impl<'a> Validation<'a> {
             }
         }
         if let Some(text) = &raw.max_output {
-            if let Some(bytes) = self.size(text, &path.join("max_output")) {
-                limits.max_output_bytes = bytes;
+            let at = path.join("max_output");
+            if let Some(bytes) = self.size(text, &at) {
+                if bytes < Limits::MIN_OUTPUT_BYTES {
+                    let problem = self
+                        .at(
+                            &at,
+                            Anchor::Value,
+                            DiagnosticKind::LimitOutOfRange,
+                            format!("`{at}` is {text}, below the smallest allowed 1 KiB"),
+                            "too small",
+                        )
+                        .with_help(
+                            "every kept document counts against it, so it must at least hold one",
+                        );
+                    self.problem(problem);
+                } else {
+                    limits.max_output_bytes = bytes;
+                }
             }
         }
         limits

@@ -27,6 +27,8 @@ use tokio::sync::{mpsc, Semaphore};
 pub const SUMMARY_FILE: &str = "run-summary.json";
 /// Name of the file listing every failed document.
 pub const REJECTS_FILE: &str = "rejects.jsonl";
+/// Name of the file listing every document a stage dropped, with the reason.
+pub const DROPPED_FILE: &str = "dropped.jsonl";
 
 /// An input item that could not be read into a document.
 #[derive(Debug, Clone)]
@@ -46,6 +48,8 @@ pub struct RunOptions {
     pub progress: bool,
     /// Default error policy (stages may override it).
     pub on_error: ErrorPolicy,
+    /// Show plugins' info-level messages too (warnings and errors always show).
+    pub verbose: bool,
 }
 
 /// Run `stages` over `documents`, writing into `writer`. Returns the summary
@@ -132,7 +136,7 @@ where
                 &mut writer,
                 &stages,
                 item,
-                options.on_error,
+                &options,
                 &progress,
             )?;
             if failed_hard {
@@ -148,6 +152,13 @@ where
     summary.seconds = started.elapsed().as_secs_f64();
     let out_dir = writer.dir().to_path_buf();
     let files = writer.finish()?;
+    // A clean run must not leave an earlier run's rejects beside its outputs.
+    for stale in [REJECTS_FILE, DROPPED_FILE] {
+        let path = out_dir.join(stale);
+        if !files.contains(&path) && path.exists() {
+            std::fs::remove_file(&path).map_err(|source| OutputError::Io { path, source })?;
+        }
+    }
     summary.files = files
         .iter()
         .filter_map(|f| f.strip_prefix(&out_dir).ok())
@@ -171,9 +182,10 @@ fn record(
     writer: &mut OutputWriter,
     stages: &[Stage],
     item: Item,
-    default_policy: ErrorPolicy,
+    options: &RunOptions,
     progress: &indicatif::ProgressBar,
 ) -> Result<bool, OutputError> {
+    let default_policy = options.on_error;
     summary.documents_in += 1;
     let run = match item {
         Item::Unreadable(failure) => {
@@ -204,33 +216,39 @@ fn record(
             for stage in &mut summary.stages {
                 stage.kept += 1;
             }
-            let mut write_error = None;
-            for (index, artifact) in &run.artifacts {
-                if let Err(e) = writer.write_artifact(&run.id, artifact) {
-                    write_error = Some((*index, e));
-                    break;
-                }
-            }
-            match write_error {
-                None => summary.completed += 1,
-                Some((_, OutputError::Io { path, source })) => {
-                    return Err(OutputError::Io { path, source })
-                }
-                Some((index, e)) => {
+            let checked = writer
+                .check_artifacts(&run.id, run.artifacts.iter().map(|(_, a)| a))
+                .and_then(|()| {
+                    run.artifacts
+                        .iter()
+                        .try_for_each(|(_, artifact)| writer.write_artifact(&run.id, artifact))
+                });
+            match checked {
+                Ok(()) => summary.completed += 1,
+                Err(e @ OutputError::Io { .. }) => return Err(e),
+                Err(e) => {
+                    // Blame the first exporter stage; the document fails there.
+                    let index = run.artifacts.first().map_or(stages.len() - 1, |(i, _)| *i);
                     summary.failed += 1;
-                    summary.stages[index].kept -= 1;
+                    for stage in &mut summary.stages[index..] {
+                        stage.kept -= 1;
+                    }
                     summary.stages[index].failed += 1;
                     let message = e.to_string();
                     progress.suspend(|| {
                         eprintln!("error: [{}] {}: {message}", stages[index].id, run.id)
                     });
                     reject(writer, &run.id, &stages[index].id, "output", &message)?;
-                    return Ok(policy(stages, index, default_policy) == ErrorPolicy::FailFast);
+                    return Ok(stages[index].on_error == ErrorPolicy::FailFast);
                 }
             }
         }
-        Fate::Dropped { stage, .. } => {
+        Fate::Dropped { stage, reason } => {
             summary.dropped += 1;
+            let mut line =
+                json!({ "id": run.id, "stage": stages[*stage].id, "reason": reason }).to_string();
+            line.push('\n');
+            writer.append(DROPPED_FILE, line.as_bytes())?;
             for s in &mut summary.stages[..*stage] {
                 s.kept += 1;
             }
@@ -254,14 +272,10 @@ fn record(
                 kind.as_str().unwrap_or("error"),
                 &message,
             )?;
-            return Ok(policy(stages, *stage, default_policy) == ErrorPolicy::FailFast);
+            return Ok(stages[*stage].on_error == ErrorPolicy::FailFast);
         }
     }
     Ok(false)
-}
-
-fn policy(stages: &[Stage], index: usize, _default: ErrorPolicy) -> ErrorPolicy {
-    stages[index].on_error
 }
 
 fn reject(
