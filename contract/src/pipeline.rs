@@ -24,6 +24,23 @@ pub struct RawPipeline {
     /// What a failed document does to the run; a stage may override it.
     #[serde(default)]
     pub on_error: ErrorPolicy,
+    /// How each stage's output is checked against the plugin's declared
+    /// output schema while documents run.
+    #[serde(default)]
+    pub contracts: ContractMode,
+}
+
+/// How stage outputs are checked against their declared schemas at run time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ContractMode {
+    /// Every output of every stage is checked; a violation fails the document.
+    #[default]
+    Strict,
+    /// Every tenth document (by input position) is checked.
+    Sampled,
+    /// Outputs are not checked (the static check still runs).
+    Off,
 }
 
 /// The `input` section.

@@ -19,3 +19,4 @@ pub mod plugin_source;
 pub mod prepare;
 pub mod run;
 pub mod runtime;
+pub mod schema_check;

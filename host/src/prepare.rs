@@ -8,7 +8,10 @@ use crate::pipeline::{
 use crate::plugin_source::{self, SourceError};
 use crate::run::Stage;
 use crate::runtime::{EngineOptions, LoadedPlugin, Runtime, StageLimits};
+use crate::schema_check::{known_keys, SchemaCheck};
+use docpipe_contract::pipeline::ContractMode;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A pipeline whose plugins are loaded and configured.
 #[derive(Debug)]
@@ -87,7 +90,80 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
             timeout: spec.limits.timeout,
             max_output_bytes: spec.limits.max_output_bytes,
         };
-        let config_json = serde_json::Value::Object(spec.config.clone()).to_string();
+        let config = serde_json::Value::Object(spec.config.clone());
+        let config_json = config.to_string();
+        let manifest = plugin.manifest();
+        let (config_check, output_check) = match (
+            SchemaCheck::compile(&manifest.config_schema),
+            SchemaCheck::compile(&manifest.output_schema),
+        ) {
+            (Ok(config), Ok(output)) => (config, Arc::new(output)),
+            (Err(e), _) | (_, Err(e)) => {
+                problems.push(pipeline.diagnostic_at(
+                    &plugin_path,
+                    Anchor::Value,
+                    DiagnosticKind::InvalidPlugin,
+                    format!("stage `{}`: plugin `{}` declares a schema that is not valid JSON Schema: {e}", spec.id, plugin.label()),
+                    "this plugin",
+                ));
+                continue;
+            }
+        };
+        // The declared config schema is checked first, by a real validator,
+        // so every wrong key and type is reported with its place in the file.
+        let violations = config_check.violations(&config);
+        if !violations.is_empty() {
+            let who = format!("stage `{}` ({})", spec.id, plugin.label());
+            for violation in violations {
+                let path = pipeline
+                    .stage_path(spec.index)
+                    .join("config")
+                    .join_pointer(&violation.pointer);
+                let problem = match &violation.unknown_key {
+                    Some(key) => {
+                        let parent = violation.pointer.rsplit_once('/').map_or("", |(p, _)| p);
+                        let known = known_keys(&manifest.config_schema, parent);
+                        let help = match nearest(key, &known) {
+                            Some(near) => format!("did you mean `{near}`?"),
+                            None if known.is_empty() => {
+                                "this plugin takes no config keys here".to_string()
+                            }
+                            None => format!(
+                                "valid keys: {}",
+                                known
+                                    .iter()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        };
+                        pipeline
+                            .diagnostic_at(
+                                &path,
+                                Anchor::Key,
+                                DiagnosticKind::InvalidConfig,
+                                format!("{who}: unknown config key `{key}`"),
+                                "unknown key",
+                            )
+                            .with_help(help)
+                    }
+                    None => pipeline
+                        .diagnostic_at(
+                            &path,
+                            Anchor::Value,
+                            DiagnosticKind::InvalidConfig,
+                            format!("{who}: config `{path}`: {}", violation.message),
+                            violation.message.clone(),
+                        )
+                        .with_help(format!(
+                            "`docpipe plugins inspect {}` shows the config schema",
+                            plugin.label()
+                        )),
+                };
+                problems.push(problem);
+            }
+            continue;
+        }
         // Configure one instance now, so a config the plugin refuses is an
         // error before any document runs, pointing at the offending key.
         match plugin.instantiate(&config_json, limits) {
@@ -122,6 +198,7 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
             config_json,
             limits,
             on_error: spec.on_error,
+            output_check: (pipeline.contracts != ContractMode::Off).then_some(output_check),
         });
     }
     if !problems.is_empty() {
@@ -154,4 +231,15 @@ fn load_plugin(runtime: &Runtime, reference: &PluginRef) -> Result<LoadedPlugin,
 
 fn errors(pipeline: &Pipeline, diagnostics: Vec<PipelineDiagnostic>) -> PipelineErrors {
     PipelineErrors::new(&pipeline.source.path, diagnostics)
+}
+
+/// The known key closest to a misspelt one, if any is close enough to be a
+/// plausible typo.
+fn nearest<'a>(key: &str, known: &'a [String]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(key, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k.as_str())
 }

@@ -79,3 +79,49 @@ fn a_config_the_plugin_refuses_points_at_the_key() {
         "points at the value of `sentences`: {stderr}"
     );
 }
+
+#[test]
+fn a_misspelt_config_key_suggests_the_nearest_one() {
+    let dir = Dir::new();
+    dir.write(
+        "p.toml",
+        "[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"summary\"\nplugin = \"builtin:summarize\"\nconfig = { sentencs = 2 }\n",
+    );
+    let output = docpipe()
+        .arg("check")
+        .arg(dir.join("p.toml"))
+        .output()
+        .unwrap();
+    let (_, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("unknown config key `sentencs`"), "{stderr}");
+    assert!(stderr.contains("did you mean `sentences`?"), "{stderr}");
+    assert!(
+        stderr.contains("p.toml:7:12"),
+        "underlines the misspelt key: {stderr}"
+    );
+}
+
+#[test]
+fn a_config_value_of_the_wrong_type_is_caught_by_the_schema() {
+    let dir = Dir::new();
+    dir.write(
+        "p.toml",
+        "[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"summary\"\nplugin = \"builtin:summarize\"\nconfig = { sentences = \"two\" }\n\n[[stages]]\nid = \"lang\"\nplugin = \"builtin:langdetect\"\nconfig = { min_chars = -3 }\n",
+    );
+    let output = docpipe()
+        .arg("check")
+        .arg(dir.join("p.toml"))
+        .output()
+        .unwrap();
+    let (_, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("expected integer, got string"), "{stderr}");
+    assert!(
+        stderr.contains("p.toml:7:24"),
+        "points at the value `\"two\"`: {stderr}"
+    );
+    // Both stages' problems are reported in one go.
+    assert!(stderr.contains("stage `lang`"), "{stderr}");
+    assert!(stderr.contains("p.toml:12:24"), "{stderr}");
+}

@@ -242,3 +242,32 @@ fn every_stage_pin_is_checked_even_when_stages_share_a_plugin() {
     assert!(stderr.contains("stage `second`"), "{stderr}");
     assert!(stderr.contains("but the pipeline pins"), "{stderr}");
 }
+
+#[test]
+fn a_plugin_that_breaks_its_own_output_schema_fails_that_document() {
+    let dir = Dir::new();
+    let pipeline = faulty_pipeline(&dir, &["fine", "break", "fine too"], "skip");
+    let output = docpipe().arg("run").arg(&pipeline).output().unwrap();
+    let (_, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let rejects = dir.jsonl("out/rejects.jsonl");
+    assert_eq!(
+        kinds_by_id(&rejects),
+        [("1-break".to_string(), "contract-violation".to_string())]
+    );
+    let message = rejects[0]["message"].as_str().unwrap();
+    assert!(
+        message.ends_with("broke its own contract at /lang/code: expected integer, got null"),
+        "{message}"
+    );
+    assert_eq!(dir.jsonl("out/documents.jsonl").len(), 2);
+
+    // With contracts off, the same output goes through unchecked.
+    let text = std::fs::read_to_string(&pipeline).unwrap().replace(
+        "on_error = \"skip\"",
+        "on_error = \"skip\"\ncontracts = \"off\"",
+    );
+    std::fs::write(&pipeline, text).unwrap();
+    docpipe().arg("run").arg(&pipeline).assert().code(0);
+    assert_eq!(dir.jsonl("out/documents.jsonl").len(), 3);
+}

@@ -70,6 +70,7 @@ impl RunCommand {
             progress: !self.args.no_progress,
             on_error: pipeline.on_error,
             verbose: self.args.verbose,
+            contracts: pipeline.contracts,
         };
         let summary = execute(prepared.stages, documents, writer, options)
             .map_err(|e| miette!("the run stopped because output could not be written: {e}"))?;

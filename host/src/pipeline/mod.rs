@@ -25,7 +25,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use diagnostic::{Anchor, DiagnosticKind, PipelineDiagnostic, PipelineErrors};
-pub use docpipe_contract::pipeline::{ErrorPolicy, InputFormat, RawPipeline};
+pub use docpipe_contract::pipeline::{ContractMode, ErrorPolicy, InputFormat, RawPipeline};
 pub use source::{DocumentPath, PathSegment, SourceFile, SourceFormat};
 pub use spec::{InputSpec, Limits, OutputSpec, Pipeline, PluginRef, StageSpec};
 pub use validate::validate;

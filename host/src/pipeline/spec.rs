@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use docpipe_contract::pipeline::{ErrorPolicy, InputFormat};
+use docpipe_contract::pipeline::{ContractMode, ErrorPolicy, InputFormat};
 use serde_json::{Map, Value};
 
 use super::diagnostic::{Anchor, DiagnosticKind, PipelineDiagnostic};
@@ -28,6 +28,8 @@ pub struct Pipeline {
     pub output: OutputSpec,
     /// The pipeline-wide error policy; each stage carries its effective one.
     pub on_error: ErrorPolicy,
+    /// How stage outputs are checked against their schemas at run time.
+    pub contracts: ContractMode,
     /// Problems that do not stop the pipeline (no stages, ...).
     pub warnings: Vec<PipelineDiagnostic>,
 }
@@ -41,6 +43,7 @@ impl PartialEq for Pipeline {
             && self.stages == other.stages
             && self.output == other.output
             && self.on_error == other.on_error
+            && self.contracts == other.contracts
     }
 }
 

@@ -94,6 +94,7 @@ pub fn validate(
         stages,
         output,
         on_error: raw.on_error,
+        contracts: raw.contracts,
         warnings,
     })
 }

@@ -4,7 +4,9 @@
 
 use super::stage::Stage;
 use crate::runtime::{FailureKind, LogRecord, StageFailure};
+use crate::schema_check::SchemaCheck;
 use docpipe_contract::{Artifact, Document, Outcome};
+use serde_json::Value;
 use std::time::{Duration, Instant};
 
 /// What happened to one document.
@@ -47,8 +49,9 @@ pub enum Fate {
     },
 }
 
-/// Run `document` through `stages` in order.
-pub fn run_document(stages: &[Stage], document: &Document) -> DocumentRun {
+/// Run `document` through `stages` in order. With `check_contracts`, each
+/// stage's output is checked against the schema its plugin declared.
+pub fn run_document(stages: &[Stage], document: &Document, check_contracts: bool) -> DocumentRun {
     let mut run = DocumentRun {
         id: document.id.clone(),
         fate: Fate::Completed(String::new()),
@@ -60,7 +63,14 @@ pub fn run_document(stages: &[Stage], document: &Document) -> DocumentRun {
     let mut current = serde_json::to_string(document).expect("a document serializes");
     for (index, stage) in stages.iter().enumerate() {
         let started = Instant::now();
-        let result = run_stage(stage, &current, &document.id, index, &mut run);
+        let result = run_stage(
+            stage,
+            &current,
+            &document.id,
+            index,
+            check_contracts,
+            &mut run,
+        );
         run.stage_times.push(started.elapsed());
         match result {
             Ok(StageResult::Kept(next)) => current = next,
@@ -95,6 +105,7 @@ fn run_stage(
     current: &str,
     id: &str,
     index: usize,
+    check_contracts: bool,
     run: &mut DocumentRun,
 ) -> Result<StageResult, StageFailure> {
     let instance = match stage.plugin.instantiate(&stage.config_json, stage.limits)? {
@@ -116,7 +127,8 @@ fn run_stage(
             document,
             artifacts,
         } => {
-            check_document(&document, id)?;
+            let contract = stage.output_check.as_deref().filter(|_| check_contracts);
+            check_document(&document, id, contract)?;
             run.artifacts
                 .extend(artifacts.into_iter().map(|a| (index, a)));
             Ok(StageResult::Kept(document))
@@ -125,22 +137,60 @@ fn run_stage(
 }
 
 /// A stage must hand back a document with the same id and a text, or later
-/// stages and the writer would act on garbage.
-fn check_document(document: &str, id: &str) -> Result<(), StageFailure> {
-    let parsed: Document = serde_json::from_str(document).map_err(|e| {
-        StageFailure::new(
-            FailureKind::InvalidOutput,
-            format!("returned a document that is not valid: {e}"),
-        )
-    })?;
-    if parsed.id != id {
-        return Err(StageFailure::new(
-            FailureKind::InvalidOutput,
-            format!(
-                "changed the document's id from `{id}` to `{}`; ids are the host's",
-                parsed.id
-            ),
+/// stages and the writer would act on garbage; and, when asked, what it
+/// wrote must match the output schema it declared.
+fn check_document(
+    document: &str,
+    id: &str,
+    contract: Option<&SchemaCheck>,
+) -> Result<(), StageFailure> {
+    let invalid = |message: String| StageFailure::new(FailureKind::InvalidOutput, message);
+    let value: Value = serde_json::from_str(document)
+        .map_err(|e| invalid(format!("returned a document that is not valid JSON: {e}")))?;
+    match value.get("id") {
+        Some(Value::String(found)) if found == id => {}
+        Some(Value::String(found)) => {
+            return Err(invalid(format!(
+                "changed the document's id from `{id}` to `{found}`; ids are the host's"
+            )))
+        }
+        _ => {
+            return Err(invalid(
+                "returned a document without a string `id`".to_string(),
+            ))
+        }
+    }
+    if !matches!(value.get("text"), Some(Value::String(_))) {
+        return Err(invalid(
+            "returned a document without a string `text`".to_string(),
         ));
+    }
+    if let Some(contract) = contract {
+        if !contract.accepts(&value) {
+            let violations = contract.violations(&value);
+            let first = violations.first().map_or_else(
+                || "it does not match its output schema".to_string(),
+                |v| {
+                    format!(
+                        "at {}: {}",
+                        if v.pointer.is_empty() {
+                            "/"
+                        } else {
+                            &v.pointer
+                        },
+                        v.message
+                    )
+                },
+            );
+            let more = match violations.len() {
+                0 | 1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            return Err(StageFailure::new(
+                FailureKind::ContractViolation,
+                format!("broke its own contract {first}{more}"),
+            ));
+        }
     }
     Ok(())
 }

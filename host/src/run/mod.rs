@@ -14,7 +14,7 @@ pub use stage::Stage;
 pub use summary::{RunSummary, StageSummary};
 
 use crate::output::{OutputError, OutputWriter};
-use docpipe_contract::pipeline::ErrorPolicy;
+use docpipe_contract::pipeline::{ContractMode, ErrorPolicy};
 use docpipe_contract::Document;
 use serde_json::json;
 use std::io::IsTerminal;
@@ -50,7 +50,12 @@ pub struct RunOptions {
     pub on_error: ErrorPolicy,
     /// Show plugins' info-level messages too (warnings and errors always show).
     pub verbose: bool,
+    /// Which documents have their stage outputs checked against the schemas.
+    pub contracts: ContractMode,
 }
+
+/// In `sampled` mode, one document in this many (by input position) is checked.
+pub const CONTRACT_SAMPLE_EVERY: u64 = 10;
 
 /// Run `stages` over `documents`, writing into `writer`. Returns the summary
 /// once every file is in place; an error only when writing itself fails.
@@ -104,8 +109,16 @@ where
         let (result_tx, mut result_rx) = mpsc::channel::<tokio::task::JoinHandle<Item>>(jobs * 2);
         let permits = Arc::new(Semaphore::new(jobs));
         let dispatch_stages = stages.clone();
+        let contracts = options.contracts;
         tokio::spawn(async move {
+            let mut position: u64 = 0;
             while let Some(item) = item_rx.recv().await {
+                let check_contracts = match contracts {
+                    ContractMode::Strict => true,
+                    ContractMode::Sampled => position.is_multiple_of(CONTRACT_SAMPLE_EVERY),
+                    ContractMode::Off => false,
+                };
+                position += 1;
                 let permit = permits
                     .clone()
                     .acquire_owned()
@@ -114,7 +127,9 @@ where
                 let stages = dispatch_stages.clone();
                 let handle = tokio::task::spawn_blocking(move || {
                     let result = match item {
-                        Ok(document) => Item::Ran(run_document(&stages, &document)),
+                        Ok(document) => {
+                            Item::Ran(run_document(&stages, &document, check_contracts))
+                        }
                         Err(failure) => Item::Unreadable(failure),
                     };
                     drop(permit);

@@ -2,7 +2,9 @@
 //! receive it, its limits and error policy.
 
 use crate::runtime::{LoadedPlugin, StageLimits};
+use crate::schema_check::SchemaCheck;
 use docpipe_contract::pipeline::ErrorPolicy;
+use std::sync::Arc;
 
 /// One stage of a prepared pipeline.
 #[derive(Debug, Clone)]
@@ -17,4 +19,7 @@ pub struct Stage {
     pub limits: StageLimits,
     /// What a failure here does to the run.
     pub on_error: ErrorPolicy,
+    /// The plugin's output schema, checked against what it returns (unless
+    /// the pipeline turned contracts off).
+    pub output_check: Option<Arc<SchemaCheck>>,
 }

@@ -20,6 +20,8 @@ pub enum FailureKind {
     OutputTooLarge,
     /// The plugin returned a document that is not a JSON object with `id` and `text`.
     InvalidOutput,
+    /// The plugin returned fields that do not match the output schema it declared.
+    ContractViolation,
     /// The plugin could not be instantiated or configured for this document.
     Instantiation,
     /// An artifact could not be written.

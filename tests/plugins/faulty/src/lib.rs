@@ -1,7 +1,8 @@
 //! A plugin that misbehaves when a document's text asks it to, so tests can
 //! prove that one bad document fails alone while the others go on:
 //! `trap` panics, `loop` never returns, `grow` allocates without bound,
-//! `huge` returns a giant document, `fail` returns an error, `drop` drops.
+//! `huge` returns a giant document, `fail` returns an error, `drop` drops,
+//! `break` writes a `lang.code` of null where its schema promises an integer.
 //! Any other text passes through with `faulty.seen = true`.
 
 use docpipe_plugin_sdk::{export_plugin, log, JsonSchema, NoConfig, Plugin, PluginError, Verdict};
@@ -20,6 +21,16 @@ pub struct Output {
     pub faulty: Seen,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// Declared as an integer code; `break` writes null to prove the host
+    /// holds a plugin to its own output schema.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<NumericLang>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct NumericLang {
+    #[schemars(with = "u32")]
+    pub code: serde_json::Value,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -40,6 +51,7 @@ impl Plugin for Faulty {
 
     fn process(&mut self, input: Input) -> Result<Verdict<Output>, PluginError> {
         let mut text = None;
+        let mut lang = None;
         match input.text.trim() {
             "trap" => panic!("asked to trap"),
             "loop" => {
@@ -63,6 +75,11 @@ impl Plugin for Faulty {
                 ))
             }
             "drop" => return Ok(Verdict::drop("the document asked to be dropped")),
+            "break" => {
+                lang = Some(NumericLang {
+                    code: serde_json::Value::Null,
+                })
+            }
             "log" => {
                 for i in 0..100_000 {
                     log::warn(&format!("flood {i}"));
@@ -73,6 +90,7 @@ impl Plugin for Faulty {
         Ok(Verdict::keep(Output {
             faulty: Seen { seen: true },
             text,
+            lang,
         }))
     }
 }
