@@ -12,6 +12,7 @@ pub mod build;
 pub mod builtin;
 pub mod cli;
 pub mod commands;
+pub mod contract;
 pub mod input;
 pub mod output;
 pub mod pipeline;
