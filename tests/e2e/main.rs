@@ -9,3 +9,4 @@ mod docs;
 mod plugins;
 mod run;
 mod sandbox;
+mod schemas;
