@@ -10,3 +10,4 @@ mod plugins;
 mod run;
 mod sandbox;
 mod schemas;
+mod versions;
