@@ -24,6 +24,14 @@ pub enum Command {
     /// List, inspect and build plugins.
     #[command(subcommand)]
     Plugins(PluginsCommand),
+    /// Print JSON Schemas: of the pipeline file, or of a plugin's config,
+    /// input and output.
+    ///
+    /// The repository commits them under `schemas/`; point an editor at
+    /// `schemas/pipeline.schema.json` to have pipeline files checked and
+    /// completed as they are typed.
+    #[command(subcommand)]
+    Schema(SchemaCommand),
 }
 
 #[derive(Debug, Args)]
@@ -79,5 +87,20 @@ pub enum PluginsCommand {
         /// Where to write `<name>.wasm` (default: the current directory).
         #[arg(long, value_name = "DIR", default_value = ".")]
         out_dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// Print the JSON Schema of pipeline files (TOML, YAML or JSON alike).
+    Pipeline,
+    /// Print a plugin's name, version, kind and schemas.
+    ///
+    /// The schemas are JSON Schemas of the stage's `config`, of the document
+    /// fields the plugin reads (`input`) and of those it guarantees on output
+    /// (`output`).
+    Plugin {
+        /// `builtin:<name>` or a path to a `.wasm` component.
+        plugin: String,
     },
 }

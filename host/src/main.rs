@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Command::Run(args) => commands::run::RunCommand::new(args).execute(),
         Command::Check(args) => commands::check::CheckCommand::new(args).execute(),
         Command::Plugins(command) => commands::plugins::PluginsCommand::new(command).execute(),
+        Command::Schema(command) => commands::schema::SchemaCommand::new(command).execute(),
     };
     match result {
         Ok(code) => code.into(),

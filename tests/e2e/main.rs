@@ -9,3 +9,5 @@ mod docs;
 mod plugins;
 mod run;
 mod sandbox;
+mod schemas;
+mod versions;

@@ -2,8 +2,9 @@
 //! from source once per test process.
 
 use assert_cmd::Command;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The repository root.
 pub fn repo() -> PathBuf {
@@ -71,25 +72,38 @@ impl Dir {
 
 /// `tests/plugins/faulty` built into a component, once per test process.
 pub fn faulty_plugin() -> PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-plugins");
-            let output = docpipe()
-                .args(["plugins", "build"])
-                .arg(repo().join("tests/plugins/faulty"))
-                .arg("--out-dir")
-                .arg(&out)
-                .output()
-                .unwrap();
-            assert!(
-                output.status.success(),
-                "building the faulty test plugin failed (a wasm toolchain is needed, see README):\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            out.join("faulty.wasm")
-        })
-        .clone()
+    build_test_plugin("faulty")
+}
+
+/// `tests/plugins/<name>` built into a component, once per test process.
+pub fn build_test_plugin(name: &str) -> PathBuf {
+    // One cell per plugin, so tests needing different plugins build them in
+    // parallel while tests needing the same one wait for a single build.
+    static BUILT: OnceLock<Mutex<HashMap<String, Arc<OnceLock<PathBuf>>>>> = OnceLock::new();
+    let cell = BUILT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap()
+        .entry(name.to_string())
+        .or_default()
+        .clone();
+    cell.get_or_init(|| {
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-plugins");
+        let output = docpipe()
+            .args(["plugins", "build"])
+            .arg(repo().join("tests/plugins").join(name))
+            .arg("--out-dir")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "building the {name} test plugin failed (a wasm toolchain is needed, see README):\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        out.join(format!("{name}.wasm"))
+    })
+    .clone()
 }
 
 /// stdout and stderr of a finished command, for assertion messages.

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod plugins;
 pub mod run;
+pub mod schema;
 
 use std::process::ExitCode;
 

@@ -29,7 +29,8 @@ impl PluginsCommand {
     }
 }
 
-fn runtime() -> Result<Runtime> {
+/// A runtime for loading one plugin at a time, to read its manifest.
+pub(super) fn runtime() -> Result<Runtime> {
     Runtime::new(&EngineOptions {
         max_memory_bytes: 256 << 20,
         concurrency: 1,
