@@ -61,6 +61,10 @@ pub struct RunArgs {
 pub struct CheckArgs {
     /// The pipeline file.
     pub pipeline: PathBuf,
+    /// Also print the document schema out of the input reader and after each
+    /// stage, as the contract checker computed it.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,8 @@
 //! (compiled once, however many stages use it) and every stage's config
 //! accepted by its plugin. `docpipe check` stops here; `docpipe run` goes on.
 
+use crate::builtin;
+use crate::contract::{self, FindingKind};
 use crate::pipeline::{
     Anchor, DiagnosticKind, Pipeline, PipelineDiagnostic, PipelineErrors, PluginRef,
 };
@@ -20,6 +22,10 @@ pub struct PreparedPipeline {
     pub pipeline: Pipeline,
     /// Its stages, ready to run.
     pub stages: Vec<Stage>,
+    /// What the contract checker could not prove (the run may still work).
+    pub warnings: Vec<PipelineDiagnostic>,
+    /// The document schema out of the input reader, then after each stage.
+    pub flow: Vec<(String, serde_json::Value)>,
 }
 
 /// Load and configure every stage of `pipeline` for `jobs` concurrent
@@ -204,7 +210,94 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
     if !problems.is_empty() {
         return Err(errors(&pipeline, problems));
     }
-    Ok(PreparedPipeline { pipeline, stages })
+    let (flow, findings) = check_chain(&pipeline, &stages, &runtime);
+    let (errors_found, warnings): (Vec<_>, Vec<_>) = findings
+        .into_iter()
+        .partition(|d| d.kind().severity() == miette::Severity::Error);
+    if !errors_found.is_empty() {
+        let mut all = errors_found;
+        all.extend(warnings);
+        return Err(errors(&pipeline, all));
+    }
+    Ok(PreparedPipeline {
+        pipeline,
+        stages,
+        warnings,
+        flow,
+    })
+}
+
+/// Prove that every stage gets the fields it requires: follow the document
+/// schema from the input reader through each stage's declared output, and
+/// check each stage's declared input against what arrives.
+fn check_chain(
+    pipeline: &Pipeline,
+    stages: &[Stage],
+    runtime: &Runtime,
+) -> (Vec<(String, serde_json::Value)>, Vec<PipelineDiagnostic>) {
+    let mut flowing = contract::input_schema(pipeline.input.format);
+    let mut flow = vec![("input".to_string(), flowing.clone())];
+    let mut problems = Vec::new();
+    for (spec, stage) in pipeline.stages.iter().zip(stages) {
+        let manifest = stage.plugin.manifest();
+        for finding in contract::check_stage(&flowing, &manifest.input_schema) {
+            let kind = match (finding.severity, &finding.kind) {
+                (contract::Severity::Warning, _) => DiagnosticKind::Unproven,
+                (_, FindingKind::TypeMismatch { .. }) => DiagnosticKind::TypeMismatch,
+                _ => DiagnosticKind::MissingField,
+            };
+            let mut message = format!(
+                "stage `{}` ({}) {}",
+                spec.id,
+                stage.plugin.label(),
+                finding.message
+            );
+            let mut help = None;
+            if matches!(
+                finding.kind,
+                FindingKind::Missing | FindingKind::MaybeMissing
+            ) {
+                let providers = contract::providers(&finding.pointer, &builtin_outputs(runtime));
+                if let Some(first) = providers.first() {
+                    message.push_str(&format!("; add a stage with `{first}` before it"));
+                    help = Some(format!(
+                        "`{first}` writes `{}`",
+                        contract::dotted(&finding.pointer)
+                    ));
+                }
+            }
+            let diagnostic = pipeline.diagnostic_at(
+                &pipeline.stage_path(spec.index).join("plugin"),
+                Anchor::Value,
+                kind,
+                message,
+                "this stage",
+            );
+            problems.push(match help {
+                Some(help) => diagnostic.with_help(help),
+                None => diagnostic,
+            });
+        }
+        flowing = contract::apply_output(&flowing, &manifest.output_schema);
+        flow.push((spec.id.clone(), flowing.clone()));
+    }
+    (flow, problems)
+}
+
+/// The output schemas of the built-in plugins, to name one that provides a
+/// missing field. Loaded only when a field is missing.
+fn builtin_outputs(runtime: &Runtime) -> Vec<(String, serde_json::Value)> {
+    builtin::BUILTINS
+        .iter()
+        .filter_map(|b| plugin_source::builtin(b.name).ok())
+        .filter_map(|source| runtime.load(source).ok())
+        .map(|plugin| {
+            (
+                plugin.label().to_string(),
+                plugin.manifest().output_schema.clone(),
+            )
+        })
+        .collect()
 }
 
 /// Which key of a stage a loading problem belongs to.

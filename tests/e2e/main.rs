@@ -5,6 +5,7 @@ mod util;
 
 mod check;
 mod components;
+mod contracts;
 mod docs;
 mod plugins;
 mod run;

@@ -25,20 +25,35 @@ impl CheckCommand {
         let stage_count = pipeline.stages.len();
         match prepare::prepare(pipeline, 1) {
             Ok(prepared) => {
-                println!(
-                    "{}: ok, {stage_count} stages ready:",
+                super::print_warnings(&prepared.warnings);
+                let mut out = format!(
+                    "{}: ok, {stage_count} stages ready:\n",
                     self.args.pipeline.display()
                 );
                 for stage in &prepared.stages {
                     let m = stage.plugin.manifest();
-                    println!(
-                        "  {:<12} {} {} ({})",
+                    out.push_str(&format!(
+                        "  {:<12} {} {} ({})\n",
                         stage.id,
                         stage.plugin.label(),
                         m.version,
                         m.kind.as_str()
-                    );
+                    ));
                 }
+                if self.args.explain {
+                    for (after, schema) in &prepared.flow {
+                        let heading = if after == "input" {
+                            "the document out of the input reader".to_string()
+                        } else {
+                            format!("after stage `{after}`")
+                        };
+                        out.push_str(&format!("\n{heading}:\n"));
+                        for line in crate::contract::describe(schema).lines() {
+                            out.push_str(&format!("  {line}\n"));
+                        }
+                    }
+                }
+                super::emit(&out)?;
                 Ok(Exit::Ok)
             }
             Err(errors) => {

@@ -30,9 +30,7 @@ impl From<Exit> for ExitCode {
 fn load_pipeline(path: &std::path::Path) -> Option<crate::pipeline::Pipeline> {
     match crate::pipeline::load(path, &crate::builtin::names()) {
         Ok(pipeline) => {
-            for warning in &pipeline.warnings {
-                eprintln!("{:?}", miette::Report::new(warning.clone()));
-            }
+            print_warnings(&pipeline.warnings);
             Some(pipeline)
         }
         Err(errors) => {
@@ -49,5 +47,11 @@ fn emit(text: &str) -> miette::Result<()> {
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         result => miette::IntoDiagnostic::into_diagnostic(result),
+    }
+}
+
+fn print_warnings(warnings: &[crate::pipeline::PipelineDiagnostic]) {
+    for warning in warnings {
+        eprintln!("{:?}", miette::Report::new(warning.clone()));
     }
 }

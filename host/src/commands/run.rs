@@ -46,6 +46,7 @@ impl RunCommand {
                 return Ok(Exit::Config);
             }
         };
+        super::print_warnings(&prepared.warnings);
         let pipeline = &prepared.pipeline;
         let reader = InputReader::new(InputSpec {
             roots: pipeline.input.paths.clone(),

@@ -55,6 +55,12 @@ pub enum DiagnosticKind {
     InvalidConfig,
     /// A plugin file could not be loaded (not a component, wrong interface, pin mismatch).
     InvalidPlugin,
+    /// A stage requires a field that nothing before it provides.
+    MissingField,
+    /// A stage requires a field that arrives with an incompatible type.
+    TypeMismatch,
+    /// The contract checker could not prove a stage gets what it needs.
+    Unproven,
 }
 
 impl DiagnosticKind {
@@ -80,15 +86,19 @@ impl DiagnosticKind {
             DiagnosticKind::NoStages => "docpipe::pipeline::no_stages",
             DiagnosticKind::InvalidConfig => "docpipe::pipeline::invalid_config",
             DiagnosticKind::InvalidPlugin => "docpipe::pipeline::invalid_plugin",
+            DiagnosticKind::MissingField => "docpipe::contract::missing_field",
+            DiagnosticKind::TypeMismatch => "docpipe::contract::type_mismatch",
+            DiagnosticKind::Unproven => "docpipe::contract::unproven",
         }
     }
 
     /// Whether this kind stops the pipeline from running.
     pub fn severity(self) -> Severity {
         match self {
-            DiagnosticKind::NoStages | DiagnosticKind::NoInput | DiagnosticKind::IgnoredSha256 => {
-                Severity::Warning
-            }
+            DiagnosticKind::NoStages
+            | DiagnosticKind::NoInput
+            | DiagnosticKind::IgnoredSha256
+            | DiagnosticKind::Unproven => Severity::Warning,
             _ => Severity::Error,
         }
     }
