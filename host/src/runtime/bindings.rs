@@ -6,6 +6,6 @@ wasmtime::component::bindgen!({
     world: "docpipe-plugin",
 });
 
-pub use docpipe::plugin::host::{Host, LogLevel};
-pub use docpipe::plugin::types::Host as TypesHost;
-pub use docpipe::plugin::types::{ArtifactMode, Outcome, PluginError, PluginKind};
+pub use self::docpipe::plugin::host::{Host, LogLevel};
+pub use self::docpipe::plugin::types::Host as TypesHost;
+pub use self::docpipe::plugin::types::{ArtifactMode, Outcome, PluginError, PluginKind};
