@@ -118,6 +118,7 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
         // The declared config schema is checked first, by a real validator,
         // so every wrong key and type is reported with its place in the file.
         let violations = config_check.violations(&config);
+        let config_valid = violations.is_empty();
         if !violations.is_empty() {
             let who = format!("stage `{}` ({})", spec.id, plugin.label());
             for violation in violations {
@@ -168,13 +169,12 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
                 };
                 problems.push(problem);
             }
-            continue;
         }
         // Configure one instance now, so a config the plugin refuses is an
         // error before any document runs, pointing at the offending key.
-        match plugin.instantiate(&config_json, limits) {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => {
+        match config_valid.then(|| plugin.instantiate(&config_json, limits)) {
+            None | Some(Ok(Ok(_))) => {}
+            Some(Ok(Err(e))) => {
                 let pointer = e.pointer.clone().unwrap_or_default();
                 problems.push(pipeline.config_diagnostic(
                     spec.index,
@@ -185,9 +185,8 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
                         plugin.label()
                     )),
                 ));
-                continue;
             }
-            Err(failure) => {
+            Some(Err(failure)) => {
                 problems.push(pipeline.diagnostic_at(
                     &plugin_path,
                     Anchor::Value,
@@ -207,11 +206,16 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
             output_check: (pipeline.contracts != ContractMode::Off).then_some(output_check),
         });
     }
-    if !problems.is_empty() {
-        return Err(errors(&pipeline, problems));
+    // The chain can be followed only if every plugin loaded; a stage whose
+    // config was refused still declares its schemas, so its problems and the
+    // chain's are reported together.
+    let mut flow = Vec::new();
+    if stages.len() == pipeline.stages.len() {
+        let (computed, findings) = check_chain(&pipeline, &stages, &runtime);
+        flow = computed;
+        problems.extend(findings);
     }
-    let (flow, findings) = check_chain(&pipeline, &stages, &runtime);
-    let (errors_found, warnings): (Vec<_>, Vec<_>) = findings
+    let (errors_found, warnings): (Vec<_>, Vec<_>) = problems
         .into_iter()
         .partition(|d| d.kind().severity() == miette::Severity::Error);
     if !errors_found.is_empty() {

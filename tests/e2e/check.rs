@@ -57,8 +57,15 @@ fn a_config_the_plugin_refuses_points_at_the_key() {
     let (_, stderr) = output_text(&output);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     // Validation errors come first, all of them: the misspelt builtin...
-    assert!(stderr.contains("builtin:cleen"), "{stderr}");
-    assert!(stderr.contains("clean"), "{stderr}");
+    assert!(
+        stderr.contains("unknown builtin plugin `cleen`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("p.toml:11:10"),
+        "points at the plugin name: {stderr}"
+    );
+    assert!(stderr.contains("did you mean `builtin:clean`?"), "{stderr}");
 
     // ...and once the pipeline file is sound, the plugin's own complaint,
     // at the key it names.

@@ -197,3 +197,27 @@ fn build_test_plugin_from(dir: &std::path::Path) -> std::path::PathBuf {
     assert!(output.status.success(), "{}", output_text(&output).1);
     out.join("example-wordcount.wasm")
 }
+
+#[test]
+fn config_and_chain_problems_are_reported_together() {
+    let dir = Dir::new();
+    let plugin = fixture("needs-lang");
+    dir.write("in/a.txt", "text");
+    dir.write(
+        "p.toml",
+        format!("[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"summary\"\nplugin = \"builtin:summarize\"\nconfig = {{ sentences = \"two\" }}\n\n[[stages]]\nid = \"needs\"\nplugin = \"{plugin}\"\n"),
+    );
+    let output = docpipe()
+        .arg("check")
+        .arg(dir.join("p.toml"))
+        .output()
+        .unwrap();
+    let (_, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("has 2 errors"), "{stderr}");
+    assert!(stderr.contains("p.toml:7:24"), "the config value: {stderr}");
+    assert!(
+        stderr.contains("p.toml:11:10"),
+        "the stage that misses `lang.code`: {stderr}"
+    );
+}
