@@ -1,6 +1,6 @@
 //! `docpipe check`: every problem at once, each pointing at the file.
 
-use crate::util::{docpipe, output_text, Dir};
+use crate::util::{check_refuses, docpipe, output_text, Dir};
 
 #[test]
 fn a_clean_pipeline_checks_ok_and_processes_nothing() {
@@ -29,13 +29,7 @@ fn misspelt_keys_are_all_reported_with_a_suggestion() {
         "p.toml",
         "[input]\npaths = [\"in\"]\nformatt = \"text\"\n\n[[stagse]]\nid = \"x\"\n",
     );
-    let output = docpipe()
-        .arg("check")
-        .arg(dir.join("p.toml"))
-        .output()
-        .unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = check_refuses(&dir.join("p.toml"));
     assert!(stderr.contains("p.toml:3:1"), "{stderr}");
     assert!(stderr.contains("did you mean `format`?"), "{stderr}");
     assert!(stderr.contains("p.toml:5:"), "{stderr}");
@@ -49,13 +43,7 @@ fn a_config_the_plugin_refuses_points_at_the_key() {
         "p.toml",
         "[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"summary\"\nplugin = \"builtin:summarize\"\nconfig = { sentences = 0 }\n\n[[stages]]\nid = \"clean\"\nplugin = \"builtin:cleen\"\n",
     );
-    let output = docpipe()
-        .arg("check")
-        .arg(dir.join("p.toml"))
-        .output()
-        .unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = check_refuses(&dir.join("p.toml"));
     // Validation errors come first, all of them: the misspelt builtin...
     assert!(
         stderr.contains("unknown builtin plugin `cleen`"),
@@ -73,13 +61,7 @@ fn a_config_the_plugin_refuses_points_at_the_key() {
         "p.toml",
         "[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"summary\"\nplugin = \"builtin:summarize\"\nconfig = { sentences = 0 }\n",
     );
-    let output = docpipe()
-        .arg("check")
-        .arg(dir.join("p.toml"))
-        .output()
-        .unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = check_refuses(&dir.join("p.toml"));
     assert!(stderr.contains("sentences must be at least 1"), "{stderr}");
     assert!(
         stderr.contains("p.toml:7:24"),
@@ -94,13 +76,7 @@ fn a_misspelt_config_key_suggests_the_nearest_one() {
         "p.toml",
         "[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"summary\"\nplugin = \"builtin:summarize\"\nconfig = { sentencs = 2 }\n",
     );
-    let output = docpipe()
-        .arg("check")
-        .arg(dir.join("p.toml"))
-        .output()
-        .unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = check_refuses(&dir.join("p.toml"));
     assert!(stderr.contains("unknown config key `sentencs`"), "{stderr}");
     assert!(stderr.contains("did you mean `sentences`?"), "{stderr}");
     assert!(
@@ -116,13 +92,7 @@ fn a_config_value_of_the_wrong_type_is_caught_by_the_schema() {
         "p.toml",
         "[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"summary\"\nplugin = \"builtin:summarize\"\nconfig = { sentences = \"two\" }\n\n[[stages]]\nid = \"lang\"\nplugin = \"builtin:langdetect\"\nconfig = { min_chars = -3 }\n",
     );
-    let output = docpipe()
-        .arg("check")
-        .arg(dir.join("p.toml"))
-        .output()
-        .unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = check_refuses(&dir.join("p.toml"));
     assert!(stderr.contains("expected integer, got string"), "{stderr}");
     assert!(
         stderr.contains("p.toml:7:24"),

@@ -1,7 +1,7 @@
 //! The static contract check: `docpipe check` proves, before any document
 //! runs, that each stage gets the fields it requires.
 
-use crate::util::{build_test_plugin, docpipe, output_text, Dir};
+use crate::util::{build_test_plugin, check_refuses, docpipe, output_text, Dir};
 
 /// A pipeline over a text input with the given stages (`id`, `plugin`).
 fn pipeline(dir: &Dir, stages: &[(&str, String)]) -> std::path::PathBuf {
@@ -60,9 +60,7 @@ fn a_required_field_nothing_provides_is_an_error_with_a_remedy() {
             ("needs", fixture("needs-lang")),
         ],
     );
-    let output = docpipe().arg("check").arg(&p).output().unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = check_refuses(&p);
     assert!(
         stderr.contains("docpipe::contract::missing_field"),
         "{stderr}"
@@ -88,9 +86,7 @@ fn a_field_of_the_wrong_type_is_an_error() {
             ("needs", fixture("needs-lang")),
         ],
     );
-    let output = docpipe().arg("check").arg(&p).output().unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = check_refuses(&p);
     assert!(
         stderr.contains("docpipe::contract::type_mismatch"),
         "{stderr}"
@@ -207,13 +203,7 @@ fn config_and_chain_problems_are_reported_together() {
         "p.toml",
         format!("[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"summary\"\nplugin = \"builtin:summarize\"\nconfig = {{ sentences = \"two\" }}\n\n[[stages]]\nid = \"needs\"\nplugin = \"{plugin}\"\n"),
     );
-    let output = docpipe()
-        .arg("check")
-        .arg(dir.join("p.toml"))
-        .output()
-        .unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = check_refuses(&dir.join("p.toml"));
     assert!(stderr.contains("has 2 errors"), "{stderr}");
     assert!(stderr.contains("p.toml:7:24"), "the config value: {stderr}");
     assert!(

@@ -1,7 +1,7 @@
 //! A plugin that traps, loops, hoards memory, floods output or logs, or
 //! fails on purpose fails only its own document; the run goes on.
 
-use crate::util::{docpipe, faulty_plugin, output_text, Dir};
+use crate::util::{check_refuses, docpipe, faulty_plugin, output_text, Dir};
 use serde_json::Value;
 
 fn faulty_pipeline(dir: &Dir, texts: &[&str], on_error: &str) -> std::path::PathBuf {
@@ -206,13 +206,7 @@ fn a_file_that_is_not_a_component_is_refused_at_load() {
         "p.toml",
         "[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"bogus\"\nplugin = \"bogus.wasm\"\n",
     );
-    let output = docpipe()
-        .arg("check")
-        .arg(dir.join("p.toml"))
-        .output()
-        .unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = check_refuses(&dir.join("p.toml"));
     assert!(
         stderr.contains("bogus.wasm` is not a valid WebAssembly component"),
         "{stderr}"
@@ -232,13 +226,7 @@ fn every_stage_pin_is_checked_even_when_stages_share_a_plugin() {
             p = plugin.display(),
         ),
     );
-    let output = docpipe()
-        .arg("check")
-        .arg(dir.join("p.toml"))
-        .output()
-        .unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = check_refuses(&dir.join("p.toml"));
     assert!(stderr.contains("stage `second`"), "{stderr}");
     assert!(stderr.contains("but the pipeline pins"), "{stderr}");
 }

@@ -113,3 +113,12 @@ pub fn output_text(output: &std::process::Output) -> (String, String) {
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// Run `docpipe check` on a pipeline it must refuse as a configuration
+/// error (exit 2); returns what it printed on stderr.
+pub fn check_refuses(pipeline: &Path) -> String {
+    let output = docpipe().arg("check").arg(pipeline).output().unwrap();
+    let (_, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    stderr
+}
