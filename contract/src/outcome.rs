@@ -66,6 +66,11 @@ pub struct Artifact {
     pub mode: ArtifactMode,
     /// The bytes to write.
     pub data: Vec<u8>,
+    /// For [`ArtifactMode::Append`]: bytes that open the whole-run file,
+    /// written once before its first record (a CSV header row). Every record
+    /// of one file must bring the same header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<Vec<u8>>,
 }
 
 /// What happens to a document after a stage.

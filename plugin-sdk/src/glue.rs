@@ -169,6 +169,7 @@ mod wit {
                                 docpipe_contract::ArtifactMode::Append => w::ArtifactMode::Append,
                             },
                             data: a.data,
+                            header: a.header,
                         })
                         .collect(),
                 })),

@@ -388,6 +388,7 @@ fn check_outcome(outcome: bindings::Outcome, limits: StageLimits) -> Result<Outc
                             bindings::ArtifactMode::Append => ArtifactMode::Append,
                         },
                         data: a.data,
+                        header: a.header,
                     })
                     .collect(),
             })
