@@ -116,12 +116,18 @@ pub struct RawOutput {
     /// Output directory, relative to the pipeline file.
     #[serde(default = "default_output_directory")]
     pub directory: String,
+    /// Replace existing files whose contents differ from this run's. Off by
+    /// default: such a file is reported and kept (a whole-run file's new
+    /// contents land beside it as `<name>.new`).
+    #[serde(default)]
+    pub overwrite: bool,
 }
 
 impl Default for RawOutput {
     fn default() -> Self {
         RawOutput {
             directory: default_output_directory(),
+            overwrite: false,
         }
     }
 }

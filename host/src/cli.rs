@@ -45,6 +45,11 @@ pub struct RunArgs {
     /// Write into this directory instead of the pipeline's `output.directory`.
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// Replace existing output files whose contents differ from this run's
+    /// (as `overwrite = true` in `[output]`). Without it they are kept and
+    /// reported.
+    #[arg(long)]
+    pub overwrite: bool,
     /// Documents processed at once (default: the number of available cores).
     /// Outputs are identical whatever this is.
     #[arg(long, short = 'j', value_name = "N")]

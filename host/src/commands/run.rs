@@ -65,7 +65,8 @@ impl RunCommand {
             })
         });
         let out_dir = pipeline.output.directory.clone();
-        let writer = OutputWriter::create(&out_dir).map_err(|e| miette!("{e}"))?;
+        let overwrite = self.args.overwrite || pipeline.output.overwrite;
+        let writer = OutputWriter::create(&out_dir, overwrite).map_err(|e| miette!("{e}"))?;
         let options = RunOptions {
             jobs,
             progress: !self.args.no_progress,
@@ -77,7 +78,7 @@ impl RunCommand {
             .map_err(|e| miette!("the run stopped because output could not be written: {e}"))?;
         print!("{}", summary.render());
         println!("  summary: {}", out_dir.join(SUMMARY_FILE).display());
-        Ok(if summary.failed > 0 {
+        Ok(if summary.failed > 0 || !summary.conflicts.is_empty() {
             Exit::DocumentsFailed
         } else {
             Exit::Ok

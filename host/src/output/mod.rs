@@ -1,13 +1,21 @@
 //! Writing results is the host's job: plugins only name artifacts. Every
 //! name is confined to the output directory, every file appears atomically
-//! (temporary file, then rename), and whole-run files keep input order.
+//! (a hidden temporary file, then rename), whole-run files keep input order,
+//! an existing different file is replaced only when the pipeline allows it,
+//! and every file written is listed with its sha256.
 
 use docpipe_contract::{Artifact, ArtifactMode};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use tempfile::NamedTempFile;
+
+/// Temporary files start with this, so a run killed mid-way leaves nothing
+/// under a final name, and the next run can sweep what it left.
+pub const TEMP_PREFIX: &str = ".docpipe-tmp-";
 
 /// Why something could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +36,18 @@ pub enum OutputError {
         /// The document that wrote it first.
         first: String,
     },
+    /// A file from before this run is in the way and differs.
+    #[error("`{name}` already exists with different contents; refusing to overwrite it (set `overwrite = true` in the pipeline's `[output]`, pass `--overwrite`, or choose another output directory)")]
+    Exists {
+        /// The file, relative to the output directory.
+        name: String,
+    },
+    /// Records of one whole-run file disagree on its header.
+    #[error("whole-run file `{name}` was started with a different header; two stages writing one file must agree on its columns")]
+    HeaderMismatch {
+        /// The file.
+        name: String,
+    },
     /// A file-system operation failed.
     #[error("could not write `{}`: {source}", path.display())]
     Io {
@@ -45,18 +65,53 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     }
 }
 
+/// One file a run wrote, for `manifest.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WrittenFile {
+    /// Path relative to the output directory, with `/` separators.
+    pub path: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// sha256 of the contents, hex.
+    pub sha256: String,
+}
+
 /// A whole-run file being assembled next to where it will land.
 struct AppendFile {
     temp: NamedTempFile,
     path: PathBuf,
+    relative: PathBuf,
+    header: Option<Vec<u8>>,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl AppendFile {
+    fn write(&mut self, data: &[u8]) -> Result<(), OutputError> {
+        self.temp.write_all(data).map_err(io_error(&self.path))?;
+        self.hasher.update(data);
+        self.bytes += data.len() as u64;
+        Ok(())
+    }
+}
+
+/// What [`OutputWriter::finish`] leaves behind.
+#[derive(Debug, Default)]
+pub struct Finished {
+    /// Every file written, in the order written.
+    pub files: Vec<WrittenFile>,
+    /// Whole-run files that would have replaced a different existing file:
+    /// the new contents were kept beside it as `<name>.new`.
+    pub conflicts: Vec<String>,
 }
 
 /// Writes one run's files into one output directory.
 pub struct OutputWriter {
     dir: PathBuf,
+    overwrite: bool,
     written: HashMap<PathBuf, String>,
     appends: BTreeMap<PathBuf, AppendFile>,
-    files: Vec<PathBuf>,
+    files: Vec<WrittenFile>,
 }
 
 impl std::fmt::Debug for OutputWriter {
@@ -68,12 +123,25 @@ impl std::fmt::Debug for OutputWriter {
 }
 
 impl OutputWriter {
-    /// Create (if needed) and open the output directory.
-    pub fn create(dir: &Path) -> Result<Self, OutputError> {
+    /// Create (if needed) and open the output directory, sweeping temporary
+    /// files an interrupted run left. With `overwrite`, existing files that
+    /// differ from this run's are replaced; without it they are refused.
+    pub fn create(dir: &Path, overwrite: bool) -> Result<Self, OutputError> {
         fs::create_dir_all(dir).map_err(io_error(dir))?;
         let dir = dir.canonicalize().map_err(io_error(dir))?;
+        for entry in walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if entry.file_type().is_file()
+                && entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX)
+            {
+                fs::remove_file(entry.path()).map_err(io_error(entry.path()))?;
+            }
+        }
         Ok(OutputWriter {
             dir,
+            overwrite,
             written: HashMap::new(),
             appends: BTreeMap::new(),
             files: Vec::new(),
@@ -86,29 +154,43 @@ impl OutputWriter {
     }
 
     /// Check that every artifact of one document can be written (names
-    /// confined, no collision), so a document's files appear all or none.
+    /// confined, no collision, no different file in the way, headers that
+    /// agree), so a document's files appear all or none.
     pub fn check_artifacts<'a>(
         &self,
         id: &str,
         artifacts: impl IntoIterator<Item = &'a Artifact>,
     ) -> Result<(), OutputError> {
-        let mut own: HashMap<PathBuf, ()> = HashMap::new();
+        let mut own: HashMap<PathBuf, Option<&[u8]>> = HashMap::new();
         for artifact in artifacts {
             let relative = confine(&artifact.name)?;
-            if artifact.mode != ArtifactMode::File {
-                continue;
-            }
-            if let Some(first) = self.written.get(&relative) {
-                return Err(OutputError::Collision {
-                    name: artifact.name.clone(),
-                    first: first.clone(),
-                });
-            }
-            if own.insert(relative, ()).is_some() {
-                return Err(OutputError::Collision {
-                    name: artifact.name.clone(),
-                    first: id.to_string(),
-                });
+            match artifact.mode {
+                ArtifactMode::File => {
+                    if let Some(first) = self.written.get(&relative) {
+                        return Err(OutputError::Collision {
+                            name: artifact.name.clone(),
+                            first: first.clone(),
+                        });
+                    }
+                    if own.insert(relative.clone(), None).is_some() {
+                        return Err(OutputError::Collision {
+                            name: artifact.name.clone(),
+                            first: id.to_string(),
+                        });
+                    }
+                    self.check_existing(&relative, &artifact.data)?;
+                }
+                ArtifactMode::Append => {
+                    let header = artifact.header.as_deref();
+                    let started = self.appends.get(&relative).map(|f| f.header.as_deref());
+                    let mine = own.get(&relative).copied();
+                    if started.is_some_and(|h| h != header) || mine.is_some_and(|h| h != header) {
+                        return Err(OutputError::HeaderMismatch {
+                            name: artifact.name.clone(),
+                        });
+                    }
+                    own.insert(relative, header);
+                }
             }
         }
         Ok(())
@@ -125,53 +207,128 @@ impl OutputWriter {
                         first: first.clone(),
                     });
                 }
+                self.check_existing(&relative, &artifact.data)?;
                 let path = self.prepare_parent(&relative, &artifact.name)?;
                 write_atomically(&path, &artifact.data)?;
+                self.record(&relative, &artifact.data);
                 self.written.insert(relative, id.to_string());
-                self.files.push(path);
                 Ok(())
             }
-            ArtifactMode::Append => self.append(&artifact.name, &artifact.data),
+            ArtifactMode::Append => {
+                self.append(&artifact.name, &artifact.data, artifact.header.as_deref())
+            }
         }
     }
 
-    /// Append a record to the whole-run file `name`; it appears when the run finishes.
-    pub fn append(&mut self, name: &str, data: &[u8]) -> Result<(), OutputError> {
+    /// Append a record to the whole-run file `name`; the file appears when
+    /// the run finishes. `header` opens the file; later records must agree.
+    pub fn append(
+        &mut self,
+        name: &str,
+        data: &[u8],
+        header: Option<&[u8]>,
+    ) -> Result<(), OutputError> {
         let relative = confine(name)?;
-        if !self.appends.contains_key(&relative) {
+        if let Some(file) = self.appends.get(&relative) {
+            if file.header.as_deref() != header {
+                return Err(OutputError::HeaderMismatch {
+                    name: name.to_string(),
+                });
+            }
+        } else {
             let path = self.prepare_parent(&relative, name)?;
             let parent = path.parent().expect("a confined path has a parent");
-            let temp = NamedTempFile::new_in(parent).map_err(io_error(parent))?;
-            self.appends
-                .insert(relative.clone(), AppendFile { temp, path });
+            let temp = temp_file_in(parent)?;
+            let mut file = AppendFile {
+                temp,
+                path,
+                relative: relative.clone(),
+                header: header.map(<[u8]>::to_vec),
+                hasher: Sha256::new(),
+                bytes: 0,
+            };
+            if let Some(header) = header {
+                file.write(header)?;
+            }
+            self.appends.insert(relative.clone(), file);
         }
-        let file = self.appends.get_mut(&relative).expect("inserted above");
-        file.temp.write_all(data).map_err(io_error(&file.path))
+        self.appends
+            .get_mut(&relative)
+            .expect("inserted above")
+            .write(data)
     }
 
-    /// Write a file of the host's own (the run summary) atomically.
+    /// Write a file of the host's own (the summary, the manifest) atomically;
+    /// these always replace an earlier run's.
     pub fn write_file(&mut self, name: &str, data: &[u8]) -> Result<PathBuf, OutputError> {
         let relative = confine(name)?;
         let path = self.prepare_parent(&relative, name)?;
         write_atomically(&path, data)?;
-        self.files.push(path.clone());
         Ok(path)
     }
 
-    /// Move every whole-run file into place. Returns every file written.
-    pub fn finish(mut self) -> Result<Vec<PathBuf>, OutputError> {
+    /// Move every whole-run file into place. A whole-run file that would
+    /// replace a different existing one without permission is kept beside it
+    /// as `<name>.new` and reported, so nothing this run did is lost.
+    pub fn finish(mut self) -> Result<Finished, OutputError> {
+        let mut conflicts = Vec::new();
         for (_, file) in std::mem::take(&mut self.appends) {
             file.temp
                 .as_file()
                 .sync_all()
                 .map_err(io_error(&file.path))?;
-            file.temp.persist(&file.path).map_err(|e| OutputError::Io {
-                path: file.path.clone(),
+            let sha256 = hex::encode(file.hasher.clone().finalize());
+            let mut target = file.path.clone();
+            let mut relative = file.relative.clone();
+            if !self.overwrite && differs(&file.path, &sha256)? {
+                let mut name = file
+                    .path
+                    .file_name()
+                    .expect("a confined path has a file name")
+                    .to_os_string();
+                name.push(".new");
+                target.set_file_name(&name);
+                relative.set_file_name(&name);
+                conflicts.push(file.relative.to_string_lossy().replace('\\', "/"));
+            }
+            file.temp.persist(&target).map_err(|e| OutputError::Io {
+                path: target.clone(),
                 source: e.error,
             })?;
-            self.files.push(file.path);
+            self.files.push(WrittenFile {
+                path: relative.to_string_lossy().replace('\\', "/"),
+                bytes: file.bytes,
+                sha256,
+            });
         }
-        Ok(self.files)
+        Ok(Finished {
+            files: self.files,
+            conflicts,
+        })
+    }
+
+    fn record(&mut self, relative: &Path, data: &[u8]) {
+        self.files.push(WrittenFile {
+            path: relative.to_string_lossy().replace('\\', "/"),
+            bytes: data.len() as u64,
+            sha256: hex::encode(Sha256::digest(data)),
+        });
+    }
+
+    /// A file from an earlier run may stay only if it is what this run would write.
+    fn check_existing(&self, relative: &Path, data: &[u8]) -> Result<(), OutputError> {
+        if self.overwrite {
+            return Ok(());
+        }
+        let path = self.dir.join(relative);
+        match fs::read(&path) {
+            Ok(existing) if existing != data => Err(OutputError::Exists {
+                name: relative.to_string_lossy().replace('\\', "/"),
+            }),
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(OutputError::Io { path, source: e }),
+        }
     }
 
     /// Create the parent directories of `relative` and check that no symlink
@@ -197,6 +354,18 @@ impl OutputWriter {
             });
         }
         Ok(real_parent.join(path.file_name().expect("a confined path has a file name")))
+    }
+}
+
+/// Whether a file exists at `path` with contents other than `sha256`.
+fn differs(path: &Path, sha256: &str) -> Result<bool, OutputError> {
+    match fs::read(path) {
+        Ok(existing) => Ok(hex::encode(Sha256::digest(&existing)) != sha256),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(OutputError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        }),
     }
 }
 
@@ -230,12 +399,27 @@ fn confine(name: &str) -> Result<PathBuf, OutputError> {
     if out.as_os_str().is_empty() {
         return Err(refuse("it names no file"));
     }
+    if out
+        .file_name()
+        .is_some_and(|f| f.to_string_lossy().starts_with(TEMP_PREFIX))
+    {
+        return Err(refuse(
+            "names starting with `.docpipe-tmp-` are the host's temporary files",
+        ));
+    }
     Ok(out)
+}
+
+fn temp_file_in(dir: &Path) -> Result<NamedTempFile, OutputError> {
+    tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)
+        .map_err(io_error(dir))
 }
 
 fn write_atomically(path: &Path, data: &[u8]) -> Result<(), OutputError> {
     let parent = path.parent().expect("output paths have a parent");
-    let mut temp = NamedTempFile::new_in(parent).map_err(io_error(parent))?;
+    let mut temp = temp_file_in(parent)?;
     temp.write_all(data).map_err(io_error(path))?;
     temp.as_file().sync_all().map_err(io_error(path))?;
     temp.persist(path).map_err(|e| OutputError::Io {
@@ -255,6 +439,7 @@ mod tests {
             media_type: "text/plain".into(),
             mode,
             data: data.as_bytes().to_vec(),
+            header: None,
         }
     }
 
@@ -280,7 +465,7 @@ mod tests {
         let out = tempfile::tempdir().unwrap();
         let elsewhere = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(elsewhere.path(), out.path().join("link")).unwrap();
-        let mut writer = OutputWriter::create(out.path()).unwrap();
+        let mut writer = OutputWriter::create(out.path(), false).unwrap();
         let err = writer
             .write_artifact("d", &artifact("link/x.txt", ArtifactMode::File, "x"))
             .unwrap_err();
@@ -294,7 +479,7 @@ mod tests {
     #[test]
     fn collisions_are_reported_and_appends_keep_order() {
         let out = tempfile::tempdir().unwrap();
-        let mut writer = OutputWriter::create(out.path()).unwrap();
+        let mut writer = OutputWriter::create(out.path(), false).unwrap();
         writer
             .write_artifact("a", &artifact("x.md", ArtifactMode::File, "first"))
             .unwrap();
@@ -324,5 +509,105 @@ mod tests {
             fs::read_to_string(out.path().join("all.jsonl")).unwrap(),
             "1\n2\n"
         );
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    fn append(name: &str, header: Option<&str>, data: &str) -> Artifact {
+        Artifact {
+            name: name.into(),
+            media_type: "text/csv".into(),
+            mode: ArtifactMode::Append,
+            data: data.as_bytes().to_vec(),
+            header: header.map(|h| h.as_bytes().to_vec()),
+        }
+    }
+
+    #[test]
+    fn a_header_is_written_once_and_must_agree() {
+        let out = tempfile::tempdir().unwrap();
+        let mut writer = OutputWriter::create(out.path(), false).unwrap();
+        writer
+            .write_artifact("a", &append("t.csv", Some("id\r\n"), "a\r\n"))
+            .unwrap();
+        writer
+            .write_artifact("b", &append("t.csv", Some("id\r\n"), "b\r\n"))
+            .unwrap();
+        let other = append("t.csv", Some("id,lang\r\n"), "c,en\r\n");
+        assert!(matches!(
+            writer.check_artifacts("c", [&other]),
+            Err(OutputError::HeaderMismatch { .. })
+        ));
+        let finished = writer.finish().unwrap();
+        assert_eq!(
+            fs::read_to_string(out.path().join("t.csv")).unwrap(),
+            "id\r\na\r\nb\r\n"
+        );
+        assert_eq!(
+            finished.files[0].sha256,
+            hex::encode(Sha256::digest(b"id\r\na\r\nb\r\n"))
+        );
+    }
+
+    #[test]
+    fn an_existing_different_file_is_kept_unless_overwrite_is_allowed() {
+        let out = tempfile::tempdir().unwrap();
+        fs::write(out.path().join("x.md"), "from before").unwrap();
+        fs::write(out.path().join("all.jsonl"), "old\n").unwrap();
+        let file = Artifact {
+            name: "x.md".into(),
+            media_type: "text/markdown".into(),
+            mode: ArtifactMode::File,
+            data: b"new".to_vec(),
+            header: None,
+        };
+        let mut writer = OutputWriter::create(out.path(), false).unwrap();
+        assert!(matches!(
+            writer.write_artifact("d", &file),
+            Err(OutputError::Exists { .. })
+        ));
+        writer
+            .write_artifact("d", &append("all.jsonl", None, "new\n"))
+            .unwrap();
+        let finished = writer.finish().unwrap();
+        assert_eq!(
+            fs::read_to_string(out.path().join("x.md")).unwrap(),
+            "from before"
+        );
+        assert_eq!(
+            fs::read_to_string(out.path().join("all.jsonl")).unwrap(),
+            "old\n"
+        );
+        assert_eq!(
+            fs::read_to_string(out.path().join("all.jsonl.new")).unwrap(),
+            "new\n"
+        );
+        assert_eq!(finished.conflicts, ["all.jsonl"]);
+
+        let mut writer = OutputWriter::create(out.path(), true).unwrap();
+        writer.write_artifact("d", &file).unwrap();
+        assert_eq!(fs::read_to_string(out.path().join("x.md")).unwrap(), "new");
+    }
+
+    #[test]
+    fn the_same_file_again_is_not_a_conflict_and_leftover_temps_are_swept() {
+        let out = tempfile::tempdir().unwrap();
+        fs::write(out.path().join("x.md"), "same").unwrap();
+        fs::create_dir_all(out.path().join("sub")).unwrap();
+        fs::write(out.path().join("sub/.docpipe-tmp-abc"), "half a fi").unwrap();
+        let mut writer = OutputWriter::create(out.path(), false).unwrap();
+        assert!(!out.path().join("sub/.docpipe-tmp-abc").exists());
+        let file = Artifact {
+            name: "x.md".into(),
+            media_type: "text/markdown".into(),
+            mode: ArtifactMode::File,
+            data: b"same".to_vec(),
+            header: None,
+        };
+        writer.write_artifact("d", &file).unwrap();
+        assert!(writer.finish().unwrap().conflicts.is_empty());
     }
 }

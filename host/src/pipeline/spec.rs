@@ -137,6 +137,8 @@ impl Default for Limits {
 pub struct OutputSpec {
     /// Output directory, joined to the pipeline file's directory.
     pub directory: PathBuf,
+    /// Replace existing files that differ from this run's.
+    pub overwrite: bool,
 }
 
 impl Pipeline {

@@ -73,6 +73,7 @@ pub fn validate(
     }
     let output = OutputSpec {
         directory: base_dir.join(&raw.output.directory),
+        overwrite: raw.output.overwrite,
     };
 
     let (errors, warnings): (Vec<_>, Vec<_>) = check

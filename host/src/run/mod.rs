@@ -25,6 +25,8 @@ use tokio::sync::{mpsc, Semaphore};
 
 /// Name of the summary file in the output directory.
 pub const SUMMARY_FILE: &str = "run-summary.json";
+/// Name of the file listing every file the run wrote, with sizes and sha256.
+pub const MANIFEST_FILE: &str = "manifest.json";
 /// Name of the file listing every failed document.
 pub const REJECTS_FILE: &str = "rejects.jsonl";
 /// Name of the file listing every document a stage dropped, with the reason.
@@ -166,22 +168,30 @@ where
 
     summary.seconds = started.elapsed().as_secs_f64();
     let out_dir = writer.dir().to_path_buf();
-    let files = writer.finish()?;
+    let finished = writer.finish()?;
     // A clean run must not leave an earlier run's rejects beside its outputs.
     for stale in [REJECTS_FILE, DROPPED_FILE] {
         let path = out_dir.join(stale);
-        if !files.contains(&path) && path.exists() {
+        if !finished.files.iter().any(|f| f.path == stale) && path.exists() {
             std::fs::remove_file(&path).map_err(|source| OutputError::Io { path, source })?;
         }
     }
-    summary.files = files
-        .iter()
-        .filter_map(|f| f.strip_prefix(&out_dir).ok())
-        .map(|f| f.to_string_lossy().replace('\\', "/"))
-        .collect();
-    let mut writer = OutputWriter::create(&out_dir)?;
+    for conflict in &finished.conflicts {
+        eprintln!(
+            "error: `{conflict}` already exists with different contents; this run's is kept beside it as `{conflict}.new` (set `overwrite = true` in `[output]` or pass --overwrite to replace it)"
+        );
+    }
+    summary.files = finished.files.iter().map(|f| f.path.clone()).collect();
+    summary.conflicts = finished.conflicts;
+    // The host's own files replace an earlier run's.
+    let mut host_files = OutputWriter::create(&out_dir, true)?;
+    let manifest = serde_json::json!({ "files": finished.files });
+    host_files.write_file(
+        MANIFEST_FILE,
+        &serde_json::to_vec_pretty(&manifest).expect("the manifest serializes"),
+    )?;
     let json = serde_json::to_vec_pretty(&summary).expect("the summary serializes");
-    writer.write_file(SUMMARY_FILE, &json)?;
+    host_files.write_file(SUMMARY_FILE, &json)?;
     Ok(summary)
 }
 
@@ -263,7 +273,7 @@ fn record(
             let mut line =
                 json!({ "id": run.id, "stage": stages[*stage].id, "reason": reason }).to_string();
             line.push('\n');
-            writer.append(DROPPED_FILE, line.as_bytes())?;
+            writer.append(DROPPED_FILE, line.as_bytes(), None)?;
             for s in &mut summary.stages[..*stage] {
                 s.kept += 1;
             }
@@ -303,7 +313,7 @@ fn reject(
     let mut line =
         json!({ "id": id, "stage": stage, "kind": kind, "message": message }).to_string();
     line.push('\n');
-    writer.append(REJECTS_FILE, line.as_bytes())
+    writer.append(REJECTS_FILE, line.as_bytes(), None)
 }
 
 fn progress_bar(wanted: bool) -> indicatif::ProgressBar {

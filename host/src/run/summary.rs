@@ -39,7 +39,8 @@ pub struct RunSummary {
     pub input_errors: u64,
     /// Per-stage counts, in pipeline order.
     pub stages: Vec<StageSummary>,
-    /// Files written, relative to the output directory (the summary not included).
+    /// Files written, relative to the output directory (the summary and the
+    /// manifest not included; `manifest.json` has their sha256).
     pub files: Vec<String>,
     /// Workers used.
     pub jobs: usize,
@@ -47,6 +48,9 @@ pub struct RunSummary {
     pub seconds: f64,
     /// True when the run stopped at a failure (`on_error = "fail-fast"`).
     pub stopped_early: bool,
+    /// Whole-run files that differed from an existing file and were kept as
+    /// `<name>.new` instead (overwrite not allowed).
+    pub conflicts: Vec<String>,
 }
 
 impl RunSummary {

@@ -82,18 +82,21 @@ impl Plugin for Export {
                 media_type: "application/json".to_string(),
                 mode: ArtifactMode::File,
                 data: json_bytes(&document, true)?,
+                header: None,
             },
             Format::Markdown => Artifact {
                 name: format!("{}.md", file_stem(&document.id)),
                 media_type: "text/markdown".to_string(),
                 mode: ArtifactMode::File,
                 data: markdown(&document).into_bytes(),
+                header: None,
             },
             Format::Jsonl => Artifact {
                 name: self.jsonl_name.clone(),
                 media_type: "application/jsonl".to_string(),
                 mode: ArtifactMode::Append,
                 data: json_bytes(&document, false)?,
+                header: None,
             },
         };
         Ok(Verdict::keep_with(Unchanged {}, vec![artifact]))

@@ -2,10 +2,13 @@
 //! prove that one bad document fails alone while the others go on:
 //! `trap` panics, `loop` never returns, `grow` allocates without bound,
 //! `huge` returns a giant document, `fail` returns an error, `drop` drops,
-//! `break` writes a `lang.code` of null where its schema promises an integer.
+//! `break` writes a `lang.code` of null where its schema promises an integer,
+//! `escape` asks the host to write a file outside the output directory.
 //! Any other text passes through with `faulty.seen = true`.
 
-use docpipe_plugin_sdk::{export_plugin, log, JsonSchema, NoConfig, Plugin, PluginError, Verdict};
+use docpipe_plugin_sdk::{
+    export_plugin, log, Artifact, ArtifactMode, JsonSchema, NoConfig, Plugin, PluginError, Verdict,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Default)]
@@ -79,6 +82,21 @@ impl Plugin for Faulty {
                 lang = Some(NumericLang {
                     code: serde_json::Value::Null,
                 })
+            }
+            "escape" => {
+                let artifact = Artifact {
+                    name: "../escaped.txt".into(),
+                    media_type: "text/plain".into(),
+                    mode: ArtifactMode::File,
+                    data: b"should never be written".to_vec(),
+                    header: None,
+                };
+                let output = Output {
+                    faulty: Seen { seen: true },
+                    text: None,
+                    lang: None,
+                };
+                return Ok(Verdict::keep_with(output, vec![artifact]));
             }
             "log" => {
                 for i in 0..100_000 {

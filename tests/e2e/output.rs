@@ -1,0 +1,206 @@
+//! Writing results safely: names confined to the output directory, no
+//! partial file after a kill, no silent overwrite, a manifest of it all.
+
+use crate::util::{docpipe, faulty_plugin, output_text, Dir};
+use sha2::{Digest, Sha256};
+use std::time::{Duration, Instant};
+
+fn jsonl_pipeline(dir: &Dir, texts: &[&str], stage: &str) -> std::path::PathBuf {
+    let mut jsonl = String::new();
+    for (i, text) in texts.iter().enumerate() {
+        jsonl.push_str(&serde_json::json!({"id": format!("{i}-{text}"), "text": text}).to_string());
+        jsonl.push('\n');
+    }
+    dir.write("in/docs.jsonl", jsonl);
+    dir.write(
+        "p.toml",
+        format!("[input]\npaths = [\"in\"]\nformat = \"jsonl\"\n{stage}\n[[stages]]\nid = \"json\"\nplugin = \"builtin:export\"\n\n[[stages]]\nid = \"all\"\nplugin = \"builtin:export\"\nconfig = {{ format = \"jsonl\" }}\n"),
+    )
+}
+
+fn faulty_stage(timeout: &str) -> String {
+    format!(
+        "\n[[stages]]\nid = \"faulty\"\nplugin = \"{}\"\nlimits = {{ timeout = \"{timeout}\" }}\n",
+        faulty_plugin().display()
+    )
+}
+
+#[test]
+fn an_artifact_name_that_escapes_the_output_directory_is_refused() {
+    let dir = Dir::new();
+    let p = jsonl_pipeline(&dir, &["fine", "escape"], &faulty_stage("5s"));
+    let output = docpipe().arg("run").arg(&p).output().unwrap();
+    let (_, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        !dir.join("escaped.txt").exists(),
+        "nothing is written outside the output directory"
+    );
+    let rejects = dir.jsonl("out/rejects.jsonl");
+    assert_eq!(rejects.len(), 1);
+    assert_eq!(rejects[0]["id"], "1-escape");
+    assert_eq!(rejects[0]["kind"], "output");
+    assert!(rejects[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("refused artifact name `../escaped.txt`: it contains `..`"));
+    assert!(
+        !dir.join("out/1-escape.json").exists(),
+        "a refused document writes none of its files"
+    );
+    assert!(dir.join("out/0-fine.json").exists());
+}
+
+#[test]
+fn a_run_killed_mid_way_leaves_no_partial_file_and_the_next_run_sweeps_up() {
+    let dir = Dir::new();
+    // Two documents finish at once; then each `loop` holds the single worker
+    // until its 30 s deadline, so the run is surely still going when killed.
+    let p = jsonl_pipeline(
+        &dir,
+        &["fine", "also fine", "loop", "loop", "loop"],
+        &faulty_stage("30s"),
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docpipe"))
+        .env(
+            "DOCPIPE_CACHE_DIR",
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("compile-cache"),
+        )
+        .arg("run")
+        .arg(&p)
+        .args(["--jobs", "1"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !dir.join("out/1-also fine.json").exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the run never wrote its first files"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let mut visible = Vec::new();
+    for entry in walkdir::WalkDir::new(dir.join("out")).min_depth(1) {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with(".docpipe-tmp-") {
+            continue;
+        }
+        visible.push(name.clone());
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text)
+            .unwrap_or_else(|e| panic!("{name} is partial: {e}"));
+    }
+    visible.sort();
+    assert_eq!(
+        visible,
+        ["0-fine.json", "1-also fine.json"],
+        "whole-run files appear only when a run completes"
+    );
+
+    // The next run in the same directory removes what the killed one left.
+    jsonl_pipeline(&dir, &["fine", "also fine"], &faulty_stage("30s"));
+    docpipe().arg("run").arg(&p).assert().code(0);
+    let leftovers: Vec<_> = walkdir::WalkDir::new(dir.join("out"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".docpipe-tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn existing_files_that_differ_are_kept_unless_overwrite_is_allowed() {
+    let dir = Dir::new();
+    let p = jsonl_pipeline(&dir, &["first text"], "");
+    docpipe().arg("run").arg(&p).assert().code(0);
+    // The same run again changes nothing and is not a conflict.
+    docpipe().arg("run").arg(&p).assert().code(0);
+
+    dir.write(
+        "in/docs.jsonl",
+        "{\"id\": \"0-first text\", \"text\": \"changed text\"}\n",
+    );
+    let output = docpipe().arg("run").arg(&p).output().unwrap();
+    let (_, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("`0-first text.json` already exists with different contents"),
+        "{stderr}"
+    );
+    assert!(
+        dir.read("out/0-first text.json").contains("first text"),
+        "the old file is kept"
+    );
+    assert_eq!(dir.jsonl("out/rejects.jsonl")[0]["kind"], "output");
+
+    docpipe()
+        .arg("run")
+        .arg(&p)
+        .arg("--overwrite")
+        .assert()
+        .code(0);
+    assert!(dir.read("out/0-first text.json").contains("changed text"));
+    assert!(dir.read("out/documents.jsonl").contains("changed text"));
+}
+
+#[test]
+fn a_whole_run_file_that_would_replace_a_different_one_lands_beside_it() {
+    let dir = Dir::new();
+    dir.write("in/docs.jsonl", "{\"id\": \"a\", \"text\": \"first\"}\n");
+    let p = dir.write(
+        "p.toml",
+        "[input]\npaths = [\"in\"]\nformat = \"jsonl\"\n\n[[stages]]\nid = \"all\"\nplugin = \"builtin:export\"\nconfig = { format = \"jsonl\" }\n",
+    );
+    docpipe().arg("run").arg(&p).assert().code(0);
+    dir.write("in/docs.jsonl", "{\"id\": \"a\", \"text\": \"second\"}\n");
+    let output = docpipe().arg("run").arg(&p).output().unwrap();
+    let (_, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("kept beside it as `documents.jsonl.new`"),
+        "{stderr}"
+    );
+    assert!(
+        dir.read("out/documents.jsonl").contains("first"),
+        "the old whole-run file is kept"
+    );
+    assert!(
+        dir.read("out/documents.jsonl.new").contains("second"),
+        "this run's is kept beside it"
+    );
+    assert_eq!(
+        dir.json("out/run-summary.json")["conflicts"][0],
+        "documents.jsonl"
+    );
+}
+
+#[test]
+fn the_manifest_lists_every_file_with_its_sha256() {
+    let dir = Dir::new();
+    let p = jsonl_pipeline(&dir, &["one", "two"], "");
+    docpipe().arg("run").arg(&p).assert().code(0);
+    let manifest = dir.json("out/manifest.json");
+    let files = manifest["files"].as_array().unwrap();
+    let mut paths: Vec<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    paths.sort();
+    assert_eq!(paths, ["0-one.json", "1-two.json", "documents.jsonl"]);
+    for file in files {
+        let bytes =
+            std::fs::read(dir.join(&format!("out/{}", file["path"].as_str().unwrap()))).unwrap();
+        assert_eq!(file["bytes"], bytes.len());
+        assert_eq!(
+            file["sha256"].as_str().unwrap(),
+            hex::encode(Sha256::digest(&bytes))
+        );
+    }
+}
