@@ -204,3 +204,120 @@ fn the_manifest_lists_every_file_with_its_sha256() {
         );
     }
 }
+
+#[test]
+fn every_format_writes_arabic_chinese_and_english_faithfully() {
+    let dir = Dir::new();
+    let docs = [
+        (
+            "ar",
+            "مقال \"مهم\", عن <السوق> | و*النمو*",
+            "السطر الأول، مع \"اقتباس\" و<وسم> | و*نجمة*.\nالسطر الثاني.",
+        ),
+        (
+            "zh",
+            "重要的\"文章\", <标题> | *星号*",
+            "第一行，带有\"引号\"和<标签> | *星号*。\n第二行。",
+        ),
+        (
+            "en",
+            "An \"important\", <odd> | *title*",
+            "First line, with \"quotes\", <tags> | and *stars*.\nSecond line.",
+        ),
+    ];
+    let mut jsonl = String::new();
+    for (lang, title, text) in docs {
+        jsonl.push_str(
+            &serde_json::json!({"id": format!("{lang}.txt"), "title": title, "text": text, "lang": {"code": lang}}).to_string(),
+        );
+        jsonl.push('\n');
+    }
+    dir.write("in/docs.jsonl", jsonl);
+    let mut pipeline = String::from("[input]\npaths = [\"in\"]\nformat = \"jsonl\"\n");
+    for (id, config) in [
+        (
+            "html",
+            r#"{ format = "html", path = "{lang.code}/{stem}.html" }"#,
+        ),
+        ("md", r#"{ format = "markdown" }"#),
+        ("text", r#"{ format = "text" }"#),
+        ("json", r#"{ format = "json" }"#),
+        (
+            "csv",
+            r#"{ format = "csv", columns = ["id", "lang.code", "title", "text"] }"#,
+        ),
+        ("jsonl", r#"{ format = "jsonl" }"#),
+    ] {
+        pipeline.push_str(&format!(
+            "\n[[stages]]\nid = \"{id}\"\nplugin = \"builtin:export\"\nconfig = {config}\n"
+        ));
+    }
+    let p = dir.write("p.toml", pipeline);
+    let output = docpipe().arg("run").arg(&p).output().unwrap();
+    let (stdout, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+
+    for (lang, title, text) in docs {
+        // HTML: escaped, in the document's language and direction.
+        let html = dir.read(&format!("out/{lang}/{lang}.html"));
+        let dir_attr = if lang == "ar" {
+            "dir=\"rtl\""
+        } else {
+            "dir=\"ltr\""
+        };
+        assert!(
+            html.contains(&format!("lang=\"{lang}\"")) && html.contains(dir_attr),
+            "{html}"
+        );
+        assert!(
+            !html.contains("<tags>") && !html.contains("<标签>") && !html.contains("<وسم>"),
+            "raw markup leaked: {html}"
+        );
+        assert!(html.contains("&lt;"), "{html}");
+        assert!(html.contains("<br>"), "single newlines become <br>: {html}");
+
+        // Markdown: what would be markup is escaped, letters are untouched.
+        let markdown = dir.read(&format!("out/{lang}.md"));
+        assert!(
+            markdown.contains("\\*") && markdown.contains("\\|") && markdown.contains("\\<"),
+            "{markdown}"
+        );
+        assert!(
+            !markdown.contains(" *"),
+            "no unescaped emphasis marker: {markdown}"
+        );
+
+        // Text keeps every character as it is.
+        let plain = dir.read(&format!("out/{lang}.txt"));
+        assert!(plain.contains(title) && plain.contains(text), "{plain}");
+
+        // JSON round-trips exactly.
+        let json = dir.json(&format!("out/{lang}.json"));
+        assert_eq!(json["title"], title);
+        assert_eq!(json["text"], text);
+    }
+
+    // CSV: one header, RFC 4180 quoting, input order, rows that parse back.
+    let csv = dir.read("out/documents.csv");
+    assert!(csv.starts_with("id,lang.code,title,text\r\n"), "{csv}");
+    assert_eq!(
+        csv.matches("id,lang.code").count(),
+        1,
+        "the header is written once"
+    );
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    for (row, (lang, title, text)) in rows.iter().zip(docs) {
+        assert_eq!(&row[0], format!("{lang}.txt"));
+        assert_eq!(&row[1], lang);
+        assert_eq!(&row[2], title);
+        assert_eq!(&row[3], text, "quotes, commas and newlines survive");
+    }
+    let ids: Vec<String> = dir
+        .jsonl("out/documents.jsonl")
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["ar.txt", "zh.txt", "en.txt"]);
+}

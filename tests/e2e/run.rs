@@ -135,7 +135,7 @@ fn outputs_are_byte_identical_whatever_the_number_of_jobs() {
         }
         trees.push(files);
     }
-    assert_eq!(trees[0].len(), 25, "24 markdown files and one JSONL");
+    assert_eq!(trees[0].len(), 26, "24 markdown files, one JSONL and the manifest");
     assert!(
         trees[0] == trees[1],
         "outputs differ between --jobs 1 and --jobs 3"

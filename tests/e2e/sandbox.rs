@@ -256,6 +256,6 @@ fn a_plugin_that_breaks_its_own_output_schema_fails_that_document() {
         "on_error = \"skip\"\ncontracts = \"off\"",
     );
     std::fs::write(&pipeline, text).unwrap();
-    docpipe().arg("run").arg(&pipeline).assert().code(0);
+    docpipe().arg("run").arg(&pipeline).arg("--overwrite").assert().code(0);
     assert_eq!(dir.jsonl("out/documents.jsonl").len(), 3);
 }
