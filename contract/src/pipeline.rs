@@ -145,4 +145,8 @@ pub enum ErrorPolicy {
     Skip,
     /// Stop the run at the first failed document.
     FailFast,
+    /// Like `skip`, and also write each failed document, as it was before
+    /// the failing stage, to `dead-letter.jsonl` beside the reason, so it can
+    /// be inspected or fed to a fixed pipeline.
+    DeadLetter,
 }

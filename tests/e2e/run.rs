@@ -135,7 +135,11 @@ fn outputs_are_byte_identical_whatever_the_number_of_jobs() {
         }
         trees.push(files);
     }
-    assert_eq!(trees[0].len(), 26, "24 markdown files, one JSONL and the manifest");
+    assert_eq!(
+        trees[0].len(),
+        26,
+        "24 markdown files, one JSONL and the manifest"
+    );
     assert!(
         trees[0] == trees[1],
         "outputs differ between --jobs 1 and --jobs 3"
@@ -213,7 +217,8 @@ fn a_document_whose_files_collide_writes_none_of_them() {
     let dir = Dir::new();
     dir.write(
         "in/a.jsonl",
-        "{\"id\": \"same\", \"text\": \"The first document with this id.\"}\n{\"id\": \"same\", \"text\": \"The second document with this id.\"}\n",
+        // Different ids, the same file names once the extension is dropped.
+        "{\"id\": \"same.txt\", \"text\": \"The first document with this name.\"}\n{\"id\": \"same.md\", \"text\": \"The second document with this name.\"}\n",
     );
     dir.write(
         "p.toml",
@@ -237,7 +242,7 @@ fn a_document_whose_files_collide_writes_none_of_them() {
     assert!(rejects[0]["message"]
         .as_str()
         .unwrap()
-        .contains("already written for document `same`"));
+        .contains("already written for document `same.txt`"));
 }
 
 #[test]
@@ -266,5 +271,42 @@ fn a_clean_run_removes_the_rejects_of_an_earlier_run() {
     assert!(
         !dir.join("out/rejects.jsonl").exists(),
         "rejects.jsonl must describe the last run"
+    );
+}
+
+#[test]
+fn a_second_document_with_the_same_id_is_refused_and_says_where_it_came_from() {
+    let dir = Dir::new();
+    dir.write(
+        "in/a.jsonl",
+        "{\"id\": \"x\", \"text\": \"first\"}\n{\"id\": \"y\", \"text\": \"other\"}\n{\"id\": \"x\", \"text\": \"second\"}\n",
+    );
+    dir.write(
+        "p.toml",
+        "[input]\npaths = [\"in\"]\nformat = \"jsonl\"\n\n[[stages]]\nid = \"all\"\nplugin = \"builtin:export\"\nconfig = { format = \"jsonl\" }\n",
+    );
+    let output = docpipe()
+        .arg("run")
+        .arg(dir.join("p.toml"))
+        .output()
+        .unwrap();
+    let (_, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let texts: Vec<String> = dir
+        .jsonl("out/documents.jsonl")
+        .iter()
+        .map(|d| d["text"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(texts, ["first", "other"]);
+    let rejects = dir.jsonl("out/rejects.jsonl");
+    assert_eq!(rejects.len(), 1);
+    assert_eq!(rejects[0]["kind"], "duplicate-id");
+    assert!(
+        rejects[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("duplicate id `x` (from a.jsonl:3)"),
+        "{}",
+        rejects[0]["message"]
     );
 }

@@ -1,7 +1,7 @@
 //! A plugin that traps, loops, hoards memory, floods output or logs, or
 //! fails on purpose fails only its own document; the run goes on.
 
-use crate::util::{check_refuses, docpipe, faulty_plugin, output_text, Dir};
+use crate::util::{build_test_plugin, check_refuses, docpipe, faulty_plugin, output_text, Dir};
 use serde_json::Value;
 
 fn faulty_pipeline(dir: &Dir, texts: &[&str], on_error: &str) -> std::path::PathBuf {
@@ -62,6 +62,7 @@ fn each_misbehaving_document_fails_alone_with_its_reason() {
         "drop",
         "log",
         "also fine",
+        "recurse",
     ];
     let pipeline = faulty_pipeline(&dir, &texts, "skip");
     let output = docpipe()
@@ -97,7 +98,15 @@ fn each_misbehaving_document_fails_alone_with_its_reason() {
             ("3-grow".to_string(), "memory-limit".to_string()),
             ("4-huge".to_string(), "output-too-large".to_string()),
             ("5-fail".to_string(), "plugin-error".to_string()),
+            ("9-recurse".to_string(), "trap".to_string()),
         ]
+    );
+    // Rust keeps its stack in linear memory on wasm32: running past it is an
+    // out-of-bounds access, which traps like any other.
+    assert!(
+        rejects[5]["message"].as_str().unwrap().contains("trapped"),
+        "{}",
+        rejects[5]["message"]
     );
     for reject in &rejects {
         assert_eq!(reject["stage"], "faulty");
@@ -118,11 +127,11 @@ fn each_misbehaving_document_fails_alone_with_its_reason() {
     assert!(message(4).contains("asked-to-fail"), "{}", message(4));
 
     let summary = dir.json("out/run-summary.json");
-    assert_eq!(summary["documents_in"], 9);
+    assert_eq!(summary["documents_in"], 10);
     assert_eq!(summary["completed"], 3);
     assert_eq!(summary["dropped"], 1);
-    assert_eq!(summary["failed"], 5);
-    assert_eq!(summary["stages"][0]["failed"], 5);
+    assert_eq!(summary["failed"], 6);
+    assert_eq!(summary["stages"][0]["failed"], 6);
     assert_eq!(summary["stages"][0]["dropped"], 1);
     assert_eq!(summary["stages"][1]["documents_in"], 3);
 
@@ -256,6 +265,88 @@ fn a_plugin_that_breaks_its_own_output_schema_fails_that_document() {
         "on_error = \"skip\"\ncontracts = \"off\"",
     );
     std::fs::write(&pipeline, text).unwrap();
-    docpipe().arg("run").arg(&pipeline).arg("--overwrite").assert().code(0);
+    docpipe()
+        .arg("run")
+        .arg(&pipeline)
+        .arg("--overwrite")
+        .assert()
+        .code(0);
     assert_eq!(dir.jsonl("out/documents.jsonl").len(), 3);
+}
+
+/// A pipeline running `fixture` (built from `tests/plugins/`) over one document.
+fn misfit_pipeline(dir: &Dir, fixture: &str) -> std::path::PathBuf {
+    dir.write("in/a.txt", "hello");
+    dir.write(
+        "p.toml",
+        format!(
+            "[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"misfit\"\nplugin = \"{}\"\n",
+            build_test_plugin(fixture).display()
+        ),
+    )
+}
+
+#[test]
+fn a_plugin_that_imports_wasi_is_refused_at_load() {
+    let dir = Dir::new();
+    let stderr = check_refuses(&misfit_pipeline(&dir, "wasi-import"));
+    assert!(
+        stderr.contains("imports `wasi:cli/environment@0.2.0`, which docpipe does not provide"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("p.toml:6:10"), "{stderr}");
+}
+
+#[test]
+fn a_component_that_exports_another_interface_is_refused_at_load() {
+    let dir = Dir::new();
+    let stderr = check_refuses(&misfit_pipeline(&dir, "wrong-export"));
+    assert!(
+        stderr
+            .contains("is not a docpipe plugin: it does not export `docpipe:plugin/plugin@0.1.0`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("docpipe-test:wrong-export/thing@0.1.0"),
+        "says what it does export: {stderr}"
+    );
+}
+
+#[test]
+fn a_document_that_comes_back_as_invalid_json_fails_alone() {
+    let dir = Dir::new();
+    let p = misfit_pipeline(&dir, "invalid-json");
+    dir.write("in/b.txt", "second");
+    let output = docpipe().arg("run").arg(&p).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let rejects = dir.jsonl("out/rejects.jsonl");
+    assert_eq!(rejects.len(), 2, "each document fails on its own");
+    assert_eq!(rejects[0]["kind"], "invalid-output");
+    assert!(rejects[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not valid JSON"));
+}
+
+#[test]
+fn dead_letter_keeps_each_failed_document_in_its_last_good_state() {
+    let dir = Dir::new();
+    let p = faulty_pipeline(&dir, &["fine", "trap", "fail"], "dead-letter");
+    let output = docpipe().arg("run").arg(&p).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let letters = dir.jsonl("out/dead-letter.jsonl");
+    assert_eq!(letters.len(), 2);
+    assert_eq!(letters[0]["id"], "1-trap");
+    assert_eq!(letters[0]["kind"], "trap");
+    assert_eq!(
+        letters[0]["document"]["text"], "trap",
+        "the document as it entered the failing stage"
+    );
+    assert_eq!(letters[0]["document"]["meta"]["source"]["line"], 2);
+    assert_eq!(letters[1]["id"], "2-fail");
+    assert_eq!(
+        dir.jsonl("out/documents.jsonl").len(),
+        1,
+        "the good document is still written"
+    );
 }

@@ -61,6 +61,7 @@ impl RunCommand {
                     (Some(path), None) => path.display().to_string(),
                     _ => "input".to_string(),
                 },
+                kind: "input",
                 message: e.to_string(),
             })
         });

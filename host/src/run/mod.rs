@@ -17,6 +17,8 @@ use crate::output::{OutputError, OutputWriter};
 use docpipe_contract::pipeline::{ContractMode, ErrorPolicy};
 use docpipe_contract::Document;
 use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -29,16 +31,51 @@ pub const SUMMARY_FILE: &str = "run-summary.json";
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// Name of the file listing every failed document.
 pub const REJECTS_FILE: &str = "rejects.jsonl";
+/// Name of the file holding failed documents in their last good state
+/// (`on_error = "dead-letter"`).
+pub const DEAD_LETTER_FILE: &str = "dead-letter.jsonl";
 /// Name of the file listing every document a stage dropped, with the reason.
 pub const DROPPED_FILE: &str = "dropped.jsonl";
 
 /// An input item that could not be read into a document.
 #[derive(Debug, Clone)]
 pub struct InputFailure {
-    /// The file (and line) it came from.
+    /// The file (and line) it came from, or the document's id.
     pub source: String,
+    /// `input` for unreadable input, `duplicate-id` for a repeated id.
+    pub kind: &'static str,
     /// What went wrong.
     pub message: String,
+}
+
+fn id_digest(id: &str) -> u128 {
+    let digest = Sha256::digest(id.as_bytes());
+    u128::from_le_bytes(digest[..16].try_into().expect("a sha256 has 32 bytes"))
+}
+
+/// Outputs are named after ids, so a second document with the same id would
+/// overwrite or collide with the first: it is refused, saying where it came from.
+fn duplicate(document: &Document) -> InputFailure {
+    let origin = document
+        .meta
+        .get("source")
+        .and_then(|s| s.get("path"))
+        .and_then(|p| p.as_str())
+        .map(
+            |path| match document.meta["source"].get("line").and_then(|l| l.as_u64()) {
+                Some(line) => format!(" (from {path}:{line})"),
+                None => format!(" (from {path})"),
+            },
+        )
+        .unwrap_or_default();
+    InputFailure {
+        source: document.id.clone(),
+        kind: "duplicate-id",
+        message: format!(
+            "duplicate id `{}`{origin}: an earlier document has the same id; ids must be unique, so this one is refused",
+            document.id
+        ),
+    }
 }
 
 /// How to run.
@@ -114,6 +151,8 @@ where
         let contracts = options.contracts;
         tokio::spawn(async move {
             let mut position: u64 = 0;
+            // Digests, not ids, so a corpus of millions costs 16 bytes a document.
+            let mut seen_ids: HashSet<u128> = HashSet::new();
             while let Some(item) = item_rx.recv().await {
                 let check_contracts = match contracts {
                     ContractMode::Strict => true,
@@ -121,6 +160,12 @@ where
                     ContractMode::Off => false,
                 };
                 position += 1;
+                let item = match item {
+                    Ok(document) if !seen_ids.insert(id_digest(&document.id)) => {
+                        Err(duplicate(&document))
+                    }
+                    other => other,
+                };
                 let permit = permits
                     .clone()
                     .acquire_owned()
@@ -170,7 +215,7 @@ where
     let out_dir = writer.dir().to_path_buf();
     let finished = writer.finish()?;
     // A clean run must not leave an earlier run's rejects beside its outputs.
-    for stale in [REJECTS_FILE, DROPPED_FILE] {
+    for stale in [REJECTS_FILE, DROPPED_FILE, DEAD_LETTER_FILE] {
         let path = out_dir.join(stale);
         if !finished.files.iter().any(|f| f.path == stale) && path.exists() {
             std::fs::remove_file(&path).map_err(|source| OutputError::Io { path, source })?;
@@ -217,7 +262,13 @@ fn record(
             summary.failed += 1;
             summary.input_errors += 1;
             progress.suspend(|| eprintln!("error: {}: {}", failure.source, failure.message));
-            reject(writer, &failure.source, "input", "input", &failure.message)?;
+            reject(
+                writer,
+                &failure.source,
+                "input",
+                failure.kind,
+                &failure.message,
+            )?;
             return Ok(default_policy == ErrorPolicy::FailFast);
         }
         Item::Ran(run) => run,
@@ -279,7 +330,11 @@ fn record(
             }
             summary.stages[*stage].dropped += 1;
         }
-        Fate::Failed { stage, failure, .. } => {
+        Fate::Failed {
+            stage,
+            failure,
+            last_good,
+        } => {
             summary.failed += 1;
             for s in &mut summary.stages[..*stage] {
                 s.kept += 1;
@@ -290,13 +345,17 @@ fn record(
             let message = format!("plugin `{label}` {failure}");
             progress.suspend(|| eprintln!("error: [{id}] {}: {message}", run.id));
             let kind = serde_json::to_value(failure.kind).expect("kinds serialize");
-            reject(
-                writer,
-                &run.id,
-                id,
-                kind.as_str().unwrap_or("error"),
-                &message,
-            )?;
+            let kind = kind.as_str().unwrap_or("error");
+            reject(writer, &run.id, id, kind, &message)?;
+            if stages[*stage].on_error == ErrorPolicy::DeadLetter {
+                let document: serde_json::Value = serde_json::from_str(last_good)
+                    .expect("the last good state was checked when it was kept");
+                let mut line =
+                    json!({ "id": run.id, "stage": id, "kind": kind, "message": message, "document": document })
+                        .to_string();
+                line.push('\n');
+                writer.append(DEAD_LETTER_FILE, line.as_bytes(), None)?;
+            }
             return Ok(stages[*stage].on_error == ErrorPolicy::FailFast);
         }
     }

@@ -3,7 +3,8 @@
 //! `trap` panics, `loop` never returns, `grow` allocates without bound,
 //! `huge` returns a giant document, `fail` returns an error, `drop` drops,
 //! `break` writes a `lang.code` of null where its schema promises an integer,
-//! `escape` asks the host to write a file outside the output directory.
+//! `escape` asks the host to write a file outside the output directory,
+//! `recurse` recurses without bound until the stack runs out.
 //! Any other text passes through with `faulty.seen = true`.
 
 use docpipe_plugin_sdk::{
@@ -71,6 +72,7 @@ impl Plugin for Faulty {
                 }
             }
             "huge" => text = Some("x".repeat(8 << 20)),
+            "recurse" => text = Some(depth(0).to_string()),
             "fail" => {
                 return Err(PluginError::new(
                     "asked-to-fail",
@@ -99,7 +101,7 @@ impl Plugin for Faulty {
                 return Ok(Verdict::keep_with(output, vec![artifact]));
             }
             "log" => {
-                for i in 0..100_000 {
+                for i in 0..10_000 {
                     log::warn(&format!("flood {i}"));
                 }
             }
@@ -111,6 +113,13 @@ impl Plugin for Faulty {
             lang,
         }))
     }
+}
+
+/// Recursion the optimizer cannot turn into a loop.
+fn depth(n: u64) -> u64 {
+    let mut frame = [n; 16];
+    std::hint::black_box(&mut frame);
+    1 + depth(frame[3] + 1) + frame[7]
 }
 
 export_plugin!(Faulty);
