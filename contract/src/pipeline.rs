@@ -56,6 +56,27 @@ pub struct RawInput {
     /// How files are read. `.gz` files are decompressed transparently.
     #[serde(default)]
     pub format: InputFormat,
+    /// What to do with bytes that are not valid UTF-8 (in HTML: not valid in
+    /// the page's encoding).
+    #[serde(default)]
+    pub invalid_utf8: InvalidUtf8Policy,
+    /// Largest text or HTML file read, after decompression, and largest JSONL
+    /// line, e.g. `"64 MiB"` (the default); at least 1 KiB. A larger file or
+    /// line is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_file_size: Option<String>,
+}
+
+/// What the input reader does with bytes that are not valid UTF-8.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum InvalidUtf8Policy {
+    /// The file (or JSONL line) is refused, naming the first bad byte.
+    #[default]
+    Reject,
+    /// Each invalid sequence becomes U+FFFD, and `meta.source.replaced_bytes`
+    /// counts the bytes replaced.
+    Replace,
 }
 
 /// How input files are read.

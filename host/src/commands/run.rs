@@ -52,6 +52,8 @@ impl RunCommand {
             roots: pipeline.input.paths.clone(),
             glob: pipeline.input.glob.clone(),
             format: pipeline.input.format,
+            invalid_utf8: pipeline.input.invalid_utf8,
+            max_file_size: pipeline.input.max_file_size,
         })
         .map_err(|e| miette!("{e}"))?;
         let documents = reader.map(|item| {

@@ -1,13 +1,17 @@
-//! Which encoding an HTML page is in, and decoding it strictly.
+//! Which encoding an HTML page is in, and decoding it.
 //!
 //! The encoding comes from a byte order mark, else from a `<meta charset>` or
 //! `<meta http-equiv="content-type">` in the first 1024 bytes (the WHATWG
 //! "prescan a byte stream" algorithm), else it is UTF-8. Unlike a browser,
-//! bytes invalid in that encoding are an error, never replaced.
+//! bytes invalid in that encoding are an error unless `input.invalid_utf8`
+//! asks for them to be replaced.
 
+use docpipe_contract::pipeline::InvalidUtf8Policy;
 use encoding_rs::{
     DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252, X_USER_DEFINED,
 };
+
+use super::utf8::Decoded;
 
 /// How many leading bytes are searched for a `<meta>` declaring the charset.
 const PRESCAN_LENGTH: usize = 1024;
@@ -23,11 +27,17 @@ pub(super) fn sniff(bytes: &[u8]) -> (&'static Encoding, usize) {
     )
 }
 
-/// Decodes `bytes` (without their byte order mark) as `encoding`; on
-/// malformed input, the offset of the first bad byte within `bytes`.
-pub(super) fn decode(encoding: &'static Encoding, bytes: &[u8]) -> Result<String, usize> {
+/// Decodes `bytes` (without their byte order mark) as `encoding`. Malformed
+/// input is replaced with U+FFFD under [`InvalidUtf8Policy::Replace`], else
+/// it fails with the offset of the first bad byte within `bytes`.
+pub(super) fn decode(
+    encoding: &'static Encoding,
+    bytes: &[u8],
+    policy: InvalidUtf8Policy,
+) -> Result<Decoded<String>, usize> {
     let mut decoder = encoding.new_decoder_without_bom_handling();
     let mut text = String::new();
+    let mut replaced_bytes = 0;
     let mut read = 0;
     loop {
         let remaining = &bytes[read..];
@@ -39,11 +49,22 @@ pub(super) fn decode(encoding: &'static Encoding, bytes: &[u8]) -> Result<String
             decoder.decode_to_string_without_replacement(remaining, &mut text, true);
         read += just_read;
         match result {
-            DecoderResult::InputEmpty => return Ok(text),
-            DecoderResult::OutputFull => {}
-            DecoderResult::Malformed(bad, pending) => {
-                return Err(read - usize::from(bad) - usize::from(pending));
+            DecoderResult::InputEmpty => {
+                return Ok(Decoded {
+                    text,
+                    replaced_bytes,
+                })
             }
+            DecoderResult::OutputFull => {}
+            DecoderResult::Malformed(bad, pending) => match policy {
+                InvalidUtf8Policy::Reject => {
+                    return Err(read - usize::from(bad) - usize::from(pending));
+                }
+                InvalidUtf8Policy::Replace => {
+                    text.push(char::REPLACEMENT_CHARACTER);
+                    replaced_bytes += u64::from(bad);
+                }
+            },
         }
     }
 }
@@ -287,9 +308,31 @@ mod tests {
         assert_eq!(sniff(b"<meta charset=utf-16le>"), (UTF_8, 0));
     }
 
+    fn decoded(
+        encoding: &'static Encoding,
+        bytes: &[u8],
+        policy: InvalidUtf8Policy,
+    ) -> Result<(String, u64), usize> {
+        decode(encoding, bytes, policy).map(|decoded| (decoded.text, decoded.replaced_bytes))
+    }
+
     #[test]
     fn decoding_reports_the_offset_of_the_first_bad_byte() {
-        assert_eq!(decode(UTF_8, b"abc\xFFdef"), Err(3));
-        assert_eq!(decode(UTF_8, "é".as_bytes()).as_deref(), Ok("é"));
+        let reject = InvalidUtf8Policy::Reject;
+        assert_eq!(decoded(UTF_8, b"abc\xFFdef", reject), Err(3));
+        assert_eq!(decoded(UTF_8, "é".as_bytes(), reject), Ok(("é".into(), 0)));
+    }
+
+    #[test]
+    fn replacing_puts_one_replacement_character_per_bad_sequence_and_counts_bytes() {
+        let replace = InvalidUtf8Policy::Replace;
+        assert_eq!(
+            decoded(UTF_8, b"a\xFF\xFEb\xE2\x82c", replace),
+            Ok(("a\u{FFFD}\u{FFFD}b\u{FFFD}c".into(), 4))
+        );
+        assert_eq!(
+            decoded(UTF_16LE, b"a\0\x00\xDCb\0", replace),
+            Ok(("a\u{FFFD}b".into(), 2))
+        );
     }
 }

@@ -2,9 +2,11 @@
 //!
 //! Memory stays bounded whatever the size of the corpus: directories are
 //! walked lazily, a JSONL file is read line by line, and only a single text or
-//! HTML file is ever held whole. One bad file or line is reported as an error
-//! item and never stops the others.
+//! HTML file is ever held whole, and never more of it than
+//! `max_file_size`. One bad file or line is reported as an error item and
+//! never stops the others.
 
+mod content;
 mod discovery;
 mod error;
 mod html;
@@ -13,13 +15,14 @@ mod html_text;
 mod jsonl;
 mod source;
 mod text;
+mod utf8;
 
 #[cfg(test)]
 mod tests;
 
 use std::path::PathBuf;
 
-use docpipe_contract::pipeline::InputFormat;
+use docpipe_contract::pipeline::{InputFormat, InvalidUtf8Policy};
 use docpipe_contract::Document;
 
 pub use error::InputError;
@@ -39,6 +42,19 @@ pub struct InputSpec {
     pub glob: Option<String>,
     /// How each file is read.
     pub format: InputFormat,
+    /// Whether bytes that are not valid UTF-8 fail the file (or JSONL line)
+    /// or are replaced with U+FFFD.
+    pub invalid_utf8: InvalidUtf8Policy,
+    /// Largest text or HTML file (after decompression) and largest JSONL
+    /// line, in bytes; anything larger is refused without being held.
+    pub max_file_size: u64,
+}
+
+/// What every format needs to know while reading a file.
+#[derive(Debug, Clone, Copy)]
+struct ReadOptions {
+    invalid_utf8: InvalidUtf8Policy,
+    max_file_size: u64,
 }
 
 /// Iterator over the documents of an [`InputSpec`], in a stable order.
@@ -47,6 +63,7 @@ pub struct InputSpec {
 /// same tree yield the same documents in the same order.
 pub struct InputReader {
     format: InputFormat,
+    options: ReadOptions,
     discovery: Discovery,
     /// The JSONL file being read, if any.
     lines: Option<JsonlLines>,
@@ -59,6 +76,10 @@ impl InputReader {
     pub fn new(spec: InputSpec) -> Result<Self, InputError> {
         Ok(InputReader {
             format: spec.format,
+            options: ReadOptions {
+                invalid_utf8: spec.invalid_utf8,
+                max_file_size: spec.max_file_size,
+            },
             discovery: Discovery::new(spec.roots, spec.glob.as_deref())?,
             lines: None,
             files_seen: 0,
@@ -89,9 +110,9 @@ impl Iterator for InputReader {
             };
             self.files_seen += 1;
             match self.format {
-                InputFormat::Text => return Some(text::read(&file)),
-                InputFormat::Html => return Some(html::read(&file)),
-                InputFormat::Jsonl => match JsonlLines::open(file) {
+                InputFormat::Text => return Some(text::read(&file, self.options)),
+                InputFormat::Html => return Some(html::read(&file, self.options)),
+                InputFormat::Jsonl => match JsonlLines::open(file, self.options) {
                     Ok(lines) => self.lines = Some(lines),
                     Err(error) => return Some(Err(error)),
                 },

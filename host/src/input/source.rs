@@ -40,20 +40,56 @@ impl SourceFile {
     /// Opens the file, decompressing it when it is gzip.
     pub fn open(&self) -> Result<Box<dyn BufRead + Send>, InputError> {
         let file = File::open(&self.path).map_err(|source| self.read_error(source))?;
-        Ok(if self.is_gzip() {
+        Ok(self.decompressed(file))
+    }
+
+    fn decompressed(&self, file: File) -> Box<dyn BufRead + Send> {
+        if self.is_gzip() {
             Box::new(BufReader::new(MultiGzDecoder::new(BufReader::new(file))))
         } else {
             Box::new(BufReader::new(file))
-        })
+        }
     }
 
-    /// The whole (decompressed) content of the file.
-    pub fn read_all(&self) -> Result<Vec<u8>, InputError> {
-        let mut bytes = Vec::new();
-        self.open()?
+    /// The whole (decompressed) content of the file, refused when it is over
+    /// `limit` bytes. A plain file is judged by its size before any of it is
+    /// read; a gzip file is read through the limit and never held past it.
+    pub fn read_all(&self, limit: u64) -> Result<Vec<u8>, InputError> {
+        let file = File::open(&self.path).map_err(|source| self.read_error(source))?;
+        let size = file
+            .metadata()
+            .map_err(|source| self.read_error(source))?
+            .len();
+        if !self.is_gzip() && size > limit {
+            return Err(self.too_large(size, limit));
+        }
+        let expected = if self.is_gzip() { 0 } else { size };
+        let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
+        self.decompressed(file)
+            .take(limit.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(|source| self.read_error(source))?;
+        if bytes.len() as u64 > limit {
+            return Err(if self.is_gzip() {
+                InputError::DecompressedTooLarge {
+                    path: self.path.clone(),
+                    limit,
+                }
+            } else {
+                // The file grew while it was read.
+                let size = std::fs::metadata(&self.path).map_or(0, |metadata| metadata.len());
+                self.too_large(size.max(bytes.len() as u64), limit)
+            });
+        }
         Ok(bytes)
+    }
+
+    fn too_large(&self, size: u64, limit: u64) -> InputError {
+        InputError::TooLarge {
+            path: self.path.clone(),
+            size,
+            limit,
+        }
     }
 
     pub fn read_error(&self, source: io::Error) -> InputError {
@@ -63,14 +99,31 @@ impl SourceFile {
         }
     }
 
-    /// `meta` holding `source: { path }`, plus `line` for a JSONL line.
-    pub fn source_meta(&self, line: Option<u64>) -> Value {
+    /// `meta.source`: `{ path }`, plus `line` for a JSONL line, plus
+    /// `replaced_bytes` when invalid bytes were replaced.
+    pub fn source_meta(&self, line: Option<u64>, replaced_bytes: u64) -> Value {
         let mut source = Map::new();
         source.insert("path".into(), Value::String(self.relative.clone()));
         if let Some(line) = line {
             source.insert("line".into(), Value::from(line));
         }
+        if replaced_bytes > 0 {
+            source.insert("replaced_bytes".into(), Value::from(replaced_bytes));
+        }
         Value::Object(source)
+    }
+
+    pub fn binary_error(&self, offset: usize) -> InputError {
+        InputError::Binary {
+            path: self.path.clone(),
+            offset: offset as u64,
+        }
+    }
+
+    pub fn empty_error(&self) -> InputError {
+        InputError::Empty {
+            path: self.path.clone(),
+        }
     }
 }
 

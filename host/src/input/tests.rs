@@ -2,7 +2,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use docpipe_contract::pipeline::InputFormat;
+use docpipe_contract::pipeline::{InputFormat, InvalidUtf8Policy};
 use docpipe_contract::Document;
 use flate2::write::GzEncoder;
 use flate2::Compression;
@@ -24,13 +24,20 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
-fn reader(roots: &[&Path], glob: Option<&str>, format: InputFormat) -> InputReader {
-    InputReader::new(InputSpec {
+const MIB: u64 = 1024 * 1024;
+
+fn spec(roots: &[&Path], glob: Option<&str>, format: InputFormat) -> InputSpec {
+    InputSpec {
         roots: roots.iter().map(|root| root.to_path_buf()).collect(),
         glob: glob.map(str::to_string),
         format,
-    })
-    .unwrap()
+        invalid_utf8: InvalidUtf8Policy::Reject,
+        max_file_size: 64 * MIB,
+    }
+}
+
+fn reader(roots: &[&Path], glob: Option<&str>, format: InputFormat) -> InputReader {
+    InputReader::new(spec(roots, glob, format)).unwrap()
 }
 
 fn read(
@@ -100,10 +107,10 @@ fn roots_are_read_in_the_order_given() {
 #[test]
 fn the_glob_selects_files_by_path_relative_to_the_walked_directory() {
     let dir = TempDir::new().unwrap();
-    write(dir.path(), "top.md", "");
-    write(dir.path(), "top.txt", "");
-    write(dir.path(), "sub/inner.md", "");
-    write(dir.path(), "sub/inner.txt", "");
+    write(dir.path(), "top.md", "x");
+    write(dir.path(), "top.txt", "x");
+    write(dir.path(), "sub/inner.md", "x");
+    write(dir.path(), "sub/inner.txt", "x");
 
     let anywhere = read(&[dir.path()], Some("**/*.md"), InputFormat::Text);
     let top_level = read(&[dir.path()], Some("*.md"), InputFormat::Text);
@@ -116,13 +123,9 @@ fn the_glob_selects_files_by_path_relative_to_the_walked_directory() {
 
 #[test]
 fn an_invalid_glob_is_refused_up_front() {
-    let error = InputReader::new(InputSpec {
-        roots: Vec::new(),
-        glob: Some("a[".into()),
-        format: InputFormat::Text,
-    })
-    .err()
-    .unwrap();
+    let error = InputReader::new(spec(&[], Some("a["), InputFormat::Text))
+        .err()
+        .unwrap();
 
     assert!(matches!(error, InputError::InvalidGlob { .. }), "{error}");
 }
@@ -358,4 +361,387 @@ fn a_symlink_loop_is_an_error_item_not_a_crash() {
         ids(&items)
     );
     assert_eq!(items.len(), 2);
+}
+
+fn read_spec(spec: InputSpec) -> Vec<Result<Document, InputError>> {
+    InputReader::new(spec).unwrap().collect()
+}
+
+fn replacing(mut spec: InputSpec) -> InputSpec {
+    spec.invalid_utf8 = InvalidUtf8Policy::Replace;
+    spec
+}
+
+fn limited(mut spec: InputSpec, max_file_size: u64) -> InputSpec {
+    spec.max_file_size = max_file_size;
+    spec
+}
+
+#[test]
+fn replacing_invalid_utf8_in_text_counts_the_bytes_replaced() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "bad.txt",
+        b"h\xC3\xA9llo \xFF\xFE world \xE2\x82",
+    );
+    write(dir.path(), "good.txt", "fine");
+
+    let items = read_spec(replacing(spec(&[dir.path()], None, InputFormat::Text)));
+
+    let bad = items[0].as_ref().unwrap();
+    assert_eq!(bad.text, "héllo \u{FFFD}\u{FFFD} world \u{FFFD}");
+    assert_eq!(
+        bad.meta["source"],
+        json!({ "path": "bad.txt", "replaced_bytes": 4 })
+    );
+    let good = items[1].as_ref().unwrap();
+    assert_eq!(good.meta["source"], json!({ "path": "good.txt" }));
+}
+
+#[test]
+fn invalid_utf8_in_a_jsonl_line_is_rejected_by_default_and_replaced_on_request() {
+    let dir = TempDir::new().unwrap();
+    let lines = b"{\"text\": \"caf\xE9\"}\n{\"text\": \"ok\"}\n";
+    let path = write(dir.path(), "data.jsonl", lines);
+
+    let rejected = read(&[dir.path()], None, InputFormat::Jsonl);
+    let replaced = read_spec(replacing(spec(&[dir.path()], None, InputFormat::Jsonl)));
+
+    match &rejected[0] {
+        Err(
+            error @ InputError::JsonlInvalidUtf8 {
+                line: 1, column, ..
+            },
+        ) => {
+            assert_eq!(*column, 14);
+            assert_eq!(
+                error.to_string(),
+                format!("{}:1:14: invalid UTF-8", path.display())
+            );
+        }
+        other => panic!("expected invalid UTF-8, got {other:?}"),
+    }
+    assert_eq!(rejected[1].as_ref().unwrap().text, "ok");
+    let first = replaced[0].as_ref().unwrap();
+    assert_eq!(first.text, "caf\u{FFFD}");
+    assert_eq!(
+        first.meta["source"],
+        json!({ "path": "data.jsonl", "line": 1, "replaced_bytes": 1 })
+    );
+    assert_eq!(
+        replaced[1].as_ref().unwrap().meta["source"],
+        json!({ "path": "data.jsonl", "line": 2 })
+    );
+}
+
+#[test]
+fn replacing_bytes_invalid_in_an_html_pages_encoding_counts_them() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "bad.html", b"<p>ok \xFF\xFF</p>");
+
+    let document = only_document(read_spec(replacing(spec(
+        &[dir.path()],
+        None,
+        InputFormat::Html,
+    ))));
+
+    assert_eq!(document.text, "ok \u{FFFD}\u{FFFD}");
+    assert_eq!(
+        document.meta["source"],
+        json!({ "path": "bad.html", "replaced_bytes": 2 })
+    );
+}
+
+#[test]
+fn a_text_or_html_file_with_a_nul_byte_is_refused_as_binary() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "image.html", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    write(dir.path(), "image.txt", b"GIF89a\x01\0\x01\0");
+    write(dir.path(), "text.txt", "fine");
+
+    let text = read(&[dir.path()], Some("*.txt"), InputFormat::Text);
+    let html = read(&[dir.path()], Some("*.html"), InputFormat::Html);
+
+    match &text[0] {
+        Err(error @ InputError::Binary { offset: 7, .. }) => {
+            assert!(
+                error
+                    .to_string()
+                    .ends_with("image.txt: looks binary (a NUL byte at offset 7)"),
+                "{error}"
+            );
+        }
+        other => panic!("expected a binary file, got {other:?}"),
+    }
+    assert_eq!(text[1].as_ref().unwrap().text, "fine");
+    assert!(
+        matches!(&html[0], Err(InputError::Binary { offset: 8, .. })),
+        "{:?}",
+        html[0]
+    );
+}
+
+#[test]
+fn a_nul_byte_past_the_first_8_kib_does_not_make_a_file_binary() {
+    let dir = TempDir::new().unwrap();
+    let mut bytes = vec![b'a'; 8 * 1024];
+    bytes.push(0);
+    write(dir.path(), "late.txt", &bytes);
+
+    let document = only_document(read(&[dir.path()], None, InputFormat::Text));
+
+    assert_eq!(document.text.len(), 8 * 1024 + 1);
+}
+
+#[test]
+fn a_utf16_html_page_is_not_taken_for_binary() {
+    let dir = TempDir::new().unwrap();
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in "<title>Hi</title><p>there</p>".encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    write(dir.path(), "wide.html", &bytes);
+
+    let document = only_document(read(&[dir.path()], None, InputFormat::Html));
+
+    assert_eq!(document.title.as_deref(), Some("Hi"));
+    assert_eq!(document.text, "there");
+}
+
+#[test]
+fn a_jsonl_file_with_a_nul_near_its_start_is_refused_once_as_binary() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "blob.jsonl", b"\x1f\x8b\x08\0\n\0\0\n\0\n");
+    write(dir.path(), "ok.jsonl", "{\"text\": \"ok\"}\n");
+
+    let items = read(&[dir.path()], None, InputFormat::Jsonl);
+
+    assert_eq!(items.len(), 2, "{:?}", ids(&items));
+    match &items[0] {
+        Err(error @ InputError::Binary { offset: 3, .. }) => {
+            assert!(error.to_string().contains("looks binary"), "{error}");
+        }
+        other => panic!("expected a binary file, got {other:?}"),
+    }
+    assert_eq!(items[1].as_ref().unwrap().id, "ok.jsonl:1");
+}
+
+#[test]
+fn a_jsonl_line_with_a_nul_far_into_the_file_is_a_clear_line_error() {
+    let dir = TempDir::new().unwrap();
+    let mut lines = String::new();
+    for _ in 0..200 {
+        lines.push_str("{\"text\": \"padding padding padding padding\"}\n");
+    }
+    lines.push_str("{\"text\": \"a\0b\"}\n{\"text\": \"after\"}\n");
+    let path = write(dir.path(), "data.jsonl", lines);
+
+    let items = read(&[dir.path()], None, InputFormat::Jsonl);
+
+    assert_eq!(items.len(), 202);
+    let error = items[200].as_ref().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{}:201:12: a NUL byte, never found in JSON text (is the file binary?)",
+            path.display()
+        )
+    );
+    assert_eq!(items[201].as_ref().unwrap().text, "after");
+}
+
+#[test]
+fn an_empty_or_blank_text_or_html_file_is_refused() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "a-empty.txt", "");
+    write(dir.path(), "b-blank.txt", " \n\t\r\n");
+    write(dir.path(), "c-bom.txt", b"\xEF\xBB\xBF\n");
+    write(dir.path(), "d-empty.html", "");
+    write(dir.path(), "e-blank.html.gz", gzip(b"\n\n"));
+
+    let text = read(&[dir.path()], Some("*.txt"), InputFormat::Text);
+    let html = read(&[dir.path()], Some("*.html"), InputFormat::Html);
+
+    for item in text.iter().chain(&html) {
+        match item {
+            Err(error @ InputError::Empty { .. }) => {
+                assert!(error.to_string().ends_with(": empty file"), "{error}");
+            }
+            other => panic!("expected an empty file, got {other:?}"),
+        }
+    }
+    assert_eq!((text.len(), html.len()), (3, 2));
+}
+
+#[test]
+fn an_empty_or_blank_jsonl_file_yields_nothing_and_no_error() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "empty.jsonl", "");
+    write(dir.path(), "blank.jsonl", "\n  \n\r\n");
+
+    let mut reader = reader(&[dir.path()], None, InputFormat::Jsonl);
+    let items: Vec<_> = reader.by_ref().collect();
+
+    assert!(items.is_empty(), "{:?}", ids(&items));
+    assert_eq!(reader.files_seen(), 2);
+}
+
+#[test]
+fn a_file_over_max_file_size_is_refused_from_its_size_on_disk() {
+    let dir = TempDir::new().unwrap();
+    let huge = dir.path().join("huge.txt");
+    fs::File::create(&huge).unwrap().set_len(200 << 20).unwrap();
+    write(dir.path(), "small.txt", "small");
+
+    let text = read(&[dir.path()], None, InputFormat::Text);
+    let html = read(&[&huge], None, InputFormat::Html);
+
+    match &text[0] {
+        Err(error @ InputError::TooLarge { size, limit, .. }) => {
+            assert_eq!((*size, *limit), (200 * MIB, 64 * MIB));
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "{}: is 200 MiB, over input.max_file_size of 64 MiB",
+                    huge.display()
+                )
+            );
+        }
+        other => panic!("expected a file too large, got {other:?}"),
+    }
+    assert_eq!(text[1].as_ref().unwrap().text, "small");
+    assert!(matches!(&html[0], Err(InputError::TooLarge { .. })));
+}
+
+#[test]
+fn a_gzip_file_that_decompresses_past_max_file_size_is_refused() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "bomb.txt.gz",
+        gzip(&vec![b'a'; 2 * MIB as usize]),
+    );
+    write(dir.path(), "fits.txt.gz", gzip(&vec![b'a'; MIB as usize]));
+
+    let items = read_spec(limited(spec(&[dir.path()], None, InputFormat::Text), MIB));
+
+    match &items[0] {
+        Err(error @ InputError::DecompressedTooLarge { limit, .. }) => {
+            assert_eq!(*limit, MIB);
+            assert!(
+                error.to_string().ends_with(
+                    "bomb.txt.gz: decompresses to more than input.max_file_size of 1 MiB"
+                ),
+                "{error}"
+            );
+        }
+        other => panic!("expected a file too large, got {other:?}"),
+    }
+    assert_eq!(items[1].as_ref().unwrap().text.len(), MIB as usize);
+}
+
+#[test]
+fn a_jsonl_line_over_max_file_size_is_skipped_and_the_next_line_is_read() {
+    let dir = TempDir::new().unwrap();
+    let long = format!("{{\"text\": \"{}\"}}", "x".repeat(5000));
+    let lines = format!("{{\"text\": \"one\"}}\n{long}\n{{\"text\": \"three\"}}\n{long}");
+    let path = write(dir.path(), "data.jsonl.gz", gzip(lines.as_bytes()));
+
+    let items = read_spec(limited(spec(&[dir.path()], None, InputFormat::Jsonl), 4096));
+
+    assert_eq!(items.len(), 4, "{:?}", ids(&items));
+    assert_eq!(items[0].as_ref().unwrap().text, "one");
+    match &items[1] {
+        Err(error @ InputError::JsonlLineTooLong { line: 2, .. }) => {
+            assert_eq!(error.line(), Some(2));
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "{}:2: line is longer than input.max_file_size of 4 KiB",
+                    path.display()
+                )
+            );
+        }
+        other => panic!("expected a line too long, got {other:?}"),
+    }
+    let third = items[2].as_ref().unwrap();
+    assert_eq!(
+        (third.text.as_str(), third.id.as_str()),
+        ("three", "data.jsonl:3")
+    );
+    assert!(matches!(
+        &items[3],
+        Err(InputError::JsonlLineTooLong { line: 4, .. })
+    ));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_directory_linked_to_its_parent_is_an_error_item_not_a_crash() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "a/b/file.txt", "x");
+    std::os::unix::fs::symlink(dir.path().join("a"), dir.path().join("a/b/up")).unwrap();
+    write(dir.path(), "c.txt", "after");
+
+    let items = read(&[dir.path()], None, InputFormat::Text);
+
+    assert_eq!(items.len(), 3, "{:?}", ids(&items));
+    assert_eq!(items[0].as_ref().unwrap().id, "a/b/file.txt");
+    assert!(
+        matches!(&items[1], Err(InputError::Walk { .. })),
+        "{:?}",
+        ids(&items)
+    );
+    assert_eq!(items[2].as_ref().unwrap().id, "c.txt");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_an_error_item_and_the_next_file_is_still_read() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = TempDir::new().unwrap();
+    let locked = write(dir.path(), "a.txt", "secret");
+    write(dir.path(), "b.txt", "fine");
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&locked).is_ok() {
+        // Running as root: permissions do not stop reading, nothing to prove.
+        return;
+    }
+
+    let items = read(&[dir.path()], None, InputFormat::Text);
+
+    match &items[0] {
+        Err(error @ InputError::Read { path, .. }) => {
+            assert_eq!(path, &locked);
+            assert!(error.to_string().ends_with("a.txt: cannot read file"));
+        }
+        other => panic!("expected a read error, got {other:?}"),
+    }
+    assert_eq!(items[1].as_ref().unwrap().text, "fine");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_whose_read_fails_is_an_error_item_even_for_root() {
+    // Reading /proc/self/mem at offset 0 fails (EIO) whoever the user is.
+    let dir = TempDir::new().unwrap();
+    let good = write(dir.path(), "good.txt", "fine");
+    let mem = Path::new("/proc/self/mem");
+
+    let text = read(&[mem, &good], None, InputFormat::Text);
+    let jsonl = read(&[mem], None, InputFormat::Jsonl);
+
+    assert!(
+        matches!(&text[0], Err(InputError::Read { path, .. }) if path == mem),
+        "{:?}",
+        ids(&text)
+    );
+    assert_eq!(text[1].as_ref().unwrap().text, "fine");
+    assert!(
+        matches!(&jsonl[..], [Err(InputError::Read { .. })]),
+        "{:?}",
+        ids(&jsonl)
+    );
 }

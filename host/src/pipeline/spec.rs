@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use docpipe_contract::pipeline::{ContractMode, ErrorPolicy, InputFormat};
+use docpipe_contract::pipeline::{ContractMode, ErrorPolicy, InputFormat, InvalidUtf8Policy};
 use serde_json::{Map, Value};
 
 use super::diagnostic::{Anchor, DiagnosticKind, PipelineDiagnostic};
@@ -56,6 +56,17 @@ pub struct InputSpec {
     pub glob: Option<String>,
     /// How files are read.
     pub format: InputFormat,
+    /// What to do with bytes that are not valid UTF-8.
+    pub invalid_utf8: InvalidUtf8Policy,
+    /// Largest text or HTML file (decompressed) and largest JSONL line, in bytes.
+    pub max_file_size: u64,
+}
+
+impl InputSpec {
+    /// `max_file_size` when the pipeline does not set it.
+    pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * MIB;
+    /// The smallest `max_file_size` accepted.
+    pub const MIN_MAX_FILE_SIZE: u64 = 1024;
 }
 
 /// One stage, resolved.

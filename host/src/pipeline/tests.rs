@@ -602,3 +602,57 @@ fn an_unreadable_file_is_reported_without_a_snippet() {
         .render()
         .contains("failed to read pipeline file `/nonexistent/pipeline.toml`"));
 }
+
+#[test]
+fn input_max_file_size_must_read_as_a_size_of_at_least_1_kib() {
+    let text = r#"[input]
+paths = ["a"]
+max_file_size = "lots"
+
+[[stages]]
+id = "a"
+plugin = "builtin:clean"
+"#;
+    let (errors, rendered) = report_for("pipeline.toml", text);
+    assert!(
+        rendered.contains("invalid size `lots` for `input.max_file_size`"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("docpipe::pipeline::invalid_limit"),
+        "{rendered}"
+    );
+    assert!(rendered.contains("[pipeline.toml:3:17]"), "{rendered}");
+    assert_eq!(underlined(&errors), ["\"lots\""]);
+
+    let (errors, rendered) = report_for(
+        "pipeline.yaml",
+        "input:\n  paths: [a]\n  max_file_size: 512 B\nstages:\n  - {id: a, plugin: \"builtin:clean\"}\n",
+    );
+    assert!(
+        rendered.contains("`input.max_file_size` is 512 B, below the smallest allowed 1 KiB"),
+        "{rendered}"
+    );
+    assert!(rendered.contains("[pipeline.yaml:3:18]"), "{rendered}");
+    assert_eq!(underlined(&errors), ["512 B"]);
+}
+
+#[test]
+fn input_reading_keys_are_carried_into_the_input_spec_with_their_defaults() {
+    use docpipe_contract::pipeline::InvalidUtf8Policy;
+
+    let stage = "[[stages]]\nid = \"a\"\nplugin = \"builtin:clean\"\n";
+    let set = format!(
+        "[input]\npaths = [\"a\"]\ninvalid_utf8 = \"replace\"\nmax_file_size = \"2MiB\"\n{stage}"
+    );
+    let unset = format!("[input]\npaths = [\"a\"]\n{stage}");
+
+    let set = load_source(SourceFile::new("p.toml", &set), BUILTINS).unwrap();
+    let unset = load_source(SourceFile::new("p.toml", &unset), BUILTINS).unwrap();
+
+    assert_eq!(set.input.invalid_utf8, InvalidUtf8Policy::Replace);
+    assert_eq!(set.input.max_file_size, 2 * 1024 * 1024);
+    assert_eq!(unset.input.invalid_utf8, InvalidUtf8Policy::Reject);
+    assert_eq!(unset.input.max_file_size, InputSpec::DEFAULT_MAX_FILE_SIZE);
+    assert_eq!(unset.input.max_file_size, 64 * 1024 * 1024);
+}

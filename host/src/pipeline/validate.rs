@@ -162,6 +162,33 @@ impl<'a> Validation<'a> {
                 .collect(),
             glob: raw.input.glob.clone(),
             format: raw.input.format,
+            invalid_utf8: raw.input.invalid_utf8,
+            max_file_size: self.max_file_size(raw.input.max_file_size.as_deref(), &path),
+        }
+    }
+
+    /// `input.max_file_size` in bytes; the default when unset or unusable.
+    fn max_file_size(&mut self, text: Option<&str>, input: &DocumentPath) -> u64 {
+        let Some(text) = text else {
+            return InputSpec::DEFAULT_MAX_FILE_SIZE;
+        };
+        let at = input.join("max_file_size");
+        match self.size(text, &at) {
+            Some(bytes) if bytes < InputSpec::MIN_MAX_FILE_SIZE => {
+                let problem = self
+                    .at(
+                        &at,
+                        Anchor::Value,
+                        DiagnosticKind::LimitOutOfRange,
+                        format!("`{at}` is {text}, below the smallest allowed 1 KiB"),
+                        "too small",
+                    )
+                    .with_help("it caps the size of each text or HTML file and of each JSONL line");
+                self.problem(problem);
+                InputSpec::DEFAULT_MAX_FILE_SIZE
+            }
+            Some(bytes) => bytes,
+            None => InputSpec::DEFAULT_MAX_FILE_SIZE,
         }
     }
 
