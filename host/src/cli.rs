@@ -6,7 +6,8 @@ use std::path::PathBuf;
 /// Process documents through sandboxed WebAssembly plugins, as a pipeline file says.
 ///
 /// Exit codes: 0 every document went through; 1 some documents failed (the
-/// others were still processed and written); 2 usage or configuration error.
+/// others were still processed and written); 2 usage or configuration error;
+/// 130 interrupted by SIGINT or SIGTERM (what was processed is written).
 #[derive(Debug, Parser)]
 #[command(name = "docpipe", version, about, long_about)]
 pub struct Cli {

@@ -321,3 +321,69 @@ fn every_format_writes_arabic_chinese_and_english_faithfully() {
         .collect();
     assert_eq!(ids, ["ar.txt", "zh.txt", "en.txt"]);
 }
+
+#[test]
+fn sigint_stops_cleanly_with_complete_files_and_a_summary() {
+    let dir = Dir::new();
+    // The worker finishes the first two documents, then each `loop` holds it
+    // for 3 s: the interrupt lands while the third runs, and nothing later
+    // must start.
+    let texts = ["fine", "also fine", "loop", "never", "reached"];
+    let p = jsonl_pipeline(&dir, &texts, &faulty_stage("3s"));
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_docpipe"))
+        .env(
+            "DOCPIPE_CACHE_DIR",
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("compile-cache"),
+        )
+        .arg("run")
+        .arg(&p)
+        .args(["--jobs", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !dir.join("out/1-also fine.json").exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the run never wrote its first files"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let (stdout, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(130), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("interrupted: finishing the documents in flight"),
+        "{stderr}"
+    );
+
+    let summary = dir.json("out/run-summary.json");
+    assert_eq!(summary["interrupted"], true);
+    assert_eq!(summary["completed"], 2);
+    let ids: Vec<String> = dir
+        .jsonl("out/documents.jsonl")
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        ids,
+        ["0-fine", "1-also fine"],
+        "the whole-run file is complete for what was processed"
+    );
+    assert!(
+        !dir.join("out/3-never.json").exists(),
+        "nothing after the interrupt was started"
+    );
+    let leftovers = walkdir::WalkDir::new(dir.join("out"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".docpipe-tmp-"))
+        .count();
+    assert_eq!(leftovers, 0, "no temporary file is left behind");
+}

@@ -17,6 +17,8 @@ pub enum Exit {
     DocumentsFailed = 1,
     /// Usage or configuration error: nothing was processed.
     Config = 2,
+    /// SIGINT or SIGTERM stopped the run; what was processed is written.
+    Interrupted = 130,
 }
 
 impl From<Exit> for ExitCode {

@@ -81,7 +81,9 @@ impl RunCommand {
             .map_err(|e| miette!("the run stopped because output could not be written: {e}"))?;
         print!("{}", summary.render());
         println!("  summary: {}", out_dir.join(SUMMARY_FILE).display());
-        Ok(if summary.failed > 0 || !summary.conflicts.is_empty() {
+        Ok(if summary.interrupted {
+            Exit::Interrupted
+        } else if summary.failed > 0 || !summary.conflicts.is_empty() {
             Exit::DocumentsFailed
         } else {
             Exit::Ok

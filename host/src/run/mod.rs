@@ -129,10 +129,16 @@ where
             .collect(),
         ..RunSummary::default()
     };
+    // `stop` ends reading and dispatching; `discard` also drops results still
+    // in flight (fail-fast). An interrupt sets only `stop`, so documents
+    // already running are finished and written before the run ends cleanly.
     let stop = Arc::new(AtomicBool::new(false));
+    let discard = Arc::new(AtomicBool::new(false));
+    let interrupted = Arc::new(AtomicBool::new(false));
     let progress = progress_bar(options.progress);
 
     runtime.block_on(async {
+        tokio::spawn(stop_on_signal(stop.clone(), interrupted.clone()));
         let (item_tx, mut item_rx) = mpsc::channel::<Result<Document, InputFailure>>(jobs * 2);
         let reader_stop = stop.clone();
         tokio::task::spawn_blocking(move || {
@@ -149,11 +155,15 @@ where
         let permits = Arc::new(Semaphore::new(jobs));
         let dispatch_stages = stages.clone();
         let contracts = options.contracts;
+        let dispatch_stop = stop.clone();
         tokio::spawn(async move {
             let mut position: u64 = 0;
             // Digests, not ids, so a corpus of millions costs 16 bytes a document.
             let mut seen_ids: HashSet<u128> = HashSet::new();
             while let Some(item) = item_rx.recv().await {
+                if dispatch_stop.load(Ordering::Relaxed) {
+                    return;
+                }
                 let check_contracts = match contracts {
                     ContractMode::Strict => true,
                     ContractMode::Sampled => position.is_multiple_of(CONTRACT_SAMPLE_EVERY),
@@ -171,6 +181,10 @@ where
                     .acquire_owned()
                     .await
                     .expect("semaphore is never closed");
+                // The wait for a free worker can be long: look again.
+                if dispatch_stop.load(Ordering::Relaxed) {
+                    return;
+                }
                 let stages = dispatch_stages.clone();
                 let handle = tokio::task::spawn_blocking(move || {
                     let result = match item {
@@ -190,7 +204,7 @@ where
 
         while let Some(handle) = result_rx.recv().await {
             let item = handle.await.expect("a document worker panicked");
-            if stop.load(Ordering::Relaxed) {
+            if discard.load(Ordering::Relaxed) {
                 continue;
             }
             let failed_hard = record(
@@ -204,12 +218,14 @@ where
             if failed_hard {
                 summary.stopped_early = true;
                 stop.store(true, Ordering::Relaxed);
+                discard.store(true, Ordering::Relaxed);
             }
             progress.inc(1);
         }
         Ok::<(), OutputError>(())
     })?;
     progress.finish_and_clear();
+    summary.interrupted = interrupted.load(Ordering::Relaxed);
 
     summary.seconds = started.elapsed().as_secs_f64();
     let out_dir = writer.dir().to_path_buf();
@@ -238,6 +254,42 @@ where
     let json = serde_json::to_vec_pretty(&summary).expect("the summary serializes");
     host_files.write_file(SUMMARY_FILE, &json)?;
     Ok(summary)
+}
+
+/// On SIGINT or SIGTERM, stop taking new documents; the run then finishes
+/// what is in flight and writes its files and summary. A second signal means
+/// "now": exit at once (temporary files are hidden and swept by the next run).
+async fn stop_on_signal(stop: Arc<AtomicBool>, interrupted: Arc<AtomicBool>) {
+    #[cfg(unix)]
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    loop {
+        #[cfg(unix)]
+        {
+            let term = async {
+                match terminate.as_mut() {
+                    Some(signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term => {}
+            }
+        }
+        #[cfg(not(unix))]
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        if interrupted.swap(true, Ordering::SeqCst) {
+            eprintln!("interrupted again: stopping now");
+            std::process::exit(130);
+        }
+        eprintln!("interrupted: finishing the documents in flight, then writing the outputs (interrupt again to stop now)");
+        stop.store(true, Ordering::SeqCst);
+    }
 }
 
 enum Item {

@@ -48,6 +48,9 @@ pub struct RunSummary {
     pub seconds: f64,
     /// True when the run stopped at a failure (`on_error = "fail-fast"`).
     pub stopped_early: bool,
+    /// True when SIGINT or SIGTERM stopped the run: documents after the
+    /// ones counted here were not read.
+    pub interrupted: bool,
     /// Whole-run files that differed from an existing file and were kept as
     /// `<name>.new` instead (overwrite not allowed).
     pub conflicts: Vec<String>,
@@ -101,6 +104,12 @@ impl RunSummary {
                 s.dropped,
                 s.failed,
                 format_seconds(s.seconds)
+            );
+        }
+        if self.interrupted {
+            let _ = writeln!(
+                out,
+                "  interrupted: documents after these were not processed"
             );
         }
         if self.stopped_early {
