@@ -611,3 +611,29 @@ mod more_tests {
         assert!(writer.finish().unwrap().conflicts.is_empty());
     }
 }
+
+/// Fuzzing (proptest, bounded so it runs in CI): no name a plugin can give
+/// leads outside the output directory or onto a host temporary file.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn a_confined_name_never_leaves_the_directory(name in r"(\.{0,3}|[a-zA-Z0-9_:]{0,4}|/|\\|\x00|~){0,12}") {
+            if let Ok(path) = confine(&name) {
+                prop_assert!(path.is_relative());
+                prop_assert!(path.components().all(|c| matches!(c, Component::Normal(_))), "{path:?}");
+                prop_assert!(!path.file_name().unwrap().to_string_lossy().starts_with(TEMP_PREFIX));
+            }
+        }
+
+        #[test]
+        fn any_unicode_name_is_either_refused_or_plain(name in "\\PC{0,40}") {
+            if let Ok(path) = confine(&name) {
+                prop_assert!(path.components().all(|c| matches!(c, Component::Normal(_))), "{path:?}");
+            }
+        }
+    }
+}

@@ -656,3 +656,53 @@ fn input_reading_keys_are_carried_into_the_input_spec_with_their_defaults() {
     assert_eq!(unset.input.max_file_size, InputSpec::DEFAULT_MAX_FILE_SIZE);
     assert_eq!(unset.input.max_file_size, 64 * 1024 * 1024);
 }
+
+/// Fuzzing (proptest, bounded so it runs in CI): no pipeline file, however
+/// broken, makes the parser panic, and every refusal renders with a place.
+mod fuzz {
+    use super::super::{load_source, SourceFile};
+    use proptest::prelude::*;
+
+    const BUILTINS: &[&str] = &["clean", "langdetect", "summarize", "export"];
+
+    /// Pieces of real pipeline files, so mutations reach deep into parsing
+    /// and validation instead of failing at the first byte.
+    fn toml_piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("[input]\n".to_string()),
+            Just("paths = [\"in\"]\n".to_string()),
+            Just("format = \"jsonl\"\n".to_string()),
+            Just("[[stages]]\n".to_string()),
+            Just("id = \"a\"\n".to_string()),
+            Just("plugin = \"builtin:clean\"\n".to_string()),
+            Just("plugin = \"x.wasm\"\n".to_string()),
+            Just("config = { sentences = 2 }\n".to_string()),
+            Just("limits = { memory = \"1 GiB\", timeout = \"0s\" }\n".to_string()),
+            Just("[output]\ndirectory = \"out\"\n".to_string()),
+            Just("on_error = \"dead-letter\"\n".to_string()),
+            "\\PC{0,16}",
+            "[\\[\\]{}=\"',.\n ]{0,8}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn toml_pieces_never_panic(pieces in prop::collection::vec(toml_piece(), 0..12)) {
+            let text: String = pieces.concat();
+            if let Err(errors) = load_source(SourceFile::new("fuzz.toml", text), BUILTINS) {
+                prop_assert!(!errors.render().is_empty());
+            }
+        }
+
+        #[test]
+        fn arbitrary_yaml_and_json_never_panic(text in "\\PC{0,200}") {
+            for name in ["fuzz.yaml", "fuzz.json"] {
+                if let Err(errors) = load_source(SourceFile::new(name, text.clone()), BUILTINS) {
+                    prop_assert!(!errors.render().is_empty());
+                }
+            }
+        }
+    }
+}

@@ -194,3 +194,55 @@ fn check_document(
     }
     Ok(())
 }
+
+/// Fuzzing (proptest, bounded so it runs in CI): whatever text a plugin
+/// returns, the host's check neither panics nor lets through a document
+/// without the right id and a string text.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| json!(f)),
+            "\\PC{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map("(id|text|lang|meta|[a-z]{1,4})", inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn contract() -> SchemaCheck {
+        SchemaCheck::compile(&json!({
+            "type": "object",
+            "properties": {"lang": {"anyOf": [{"type": "object", "properties": {"code": {"type": "string"}}, "required": ["code"]}, {"type": "null"}]}}
+        }))
+        .unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_text_is_checked_without_panicking(text in "\\PC{0,64}") {
+            let _ = check_document(&text, "doc", Some(&contract()));
+        }
+
+        #[test]
+        fn only_a_document_with_the_same_id_and_a_text_passes(value in json_value()) {
+            let text = value.to_string();
+            if check_document(&text, "doc", None).is_ok() {
+                prop_assert_eq!(value.get("id"), Some(&json!("doc")));
+                prop_assert!(value.get("text").is_some_and(Value::is_string));
+            }
+            let _ = check_document(&text, "doc", Some(&contract()));
+        }
+    }
+}
