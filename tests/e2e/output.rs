@@ -18,6 +18,40 @@ fn jsonl_pipeline(dir: &Dir, texts: &[&str], stage: &str) -> std::path::PathBuf 
     )
 }
 
+/// Start `docpipe run` with one worker and wait until `first_file` exists,
+/// so the run is surely mid-way when the test interrupts it.
+fn spawn_and_wait_for(
+    dir: &Dir,
+    pipeline: &std::path::Path,
+    first_file: &str,
+) -> std::process::Child {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docpipe"))
+        .env(
+            "DOCPIPE_CACHE_DIR",
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("compile-cache"),
+        )
+        .arg("run")
+        .arg(pipeline)
+        .args(["--jobs", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !dir.join(first_file).exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the run never wrote {first_file}"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it could be interrupted"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
+}
+
 fn faulty_stage(timeout: &str) -> String {
     format!(
         "\n[[stages]]\nid = \"faulty\"\nplugin = \"{}\"\nlimits = {{ timeout = \"{timeout}\" }}\n",
@@ -61,30 +95,7 @@ fn a_run_killed_mid_way_leaves_no_partial_file_and_the_next_run_sweeps_up() {
         &["fine", "also fine", "loop", "loop", "loop"],
         &faulty_stage("30s"),
     );
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docpipe"))
-        .env(
-            "DOCPIPE_CACHE_DIR",
-            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("compile-cache"),
-        )
-        .arg("run")
-        .arg(&p)
-        .args(["--jobs", "1"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !dir.join("out/1-also fine.json").exists() {
-        assert!(
-            Instant::now() < deadline,
-            "the run never wrote its first files"
-        );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the run ended before it could be killed"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let mut child = spawn_and_wait_for(&dir, &p, "out/1-also fine.json");
     child.kill().unwrap();
     child.wait().unwrap();
 
@@ -330,26 +341,7 @@ fn sigint_stops_cleanly_with_complete_files_and_a_summary() {
     // must start.
     let texts = ["fine", "also fine", "loop", "never", "reached"];
     let p = jsonl_pipeline(&dir, &texts, &faulty_stage("3s"));
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_docpipe"))
-        .env(
-            "DOCPIPE_CACHE_DIR",
-            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("compile-cache"),
-        )
-        .arg("run")
-        .arg(&p)
-        .args(["--jobs", "1"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !dir.join("out/1-also fine.json").exists() {
-        assert!(
-            Instant::now() < deadline,
-            "the run never wrote its first files"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let child = spawn_and_wait_for(&dir, &p, "out/1-also fine.json");
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

@@ -167,6 +167,20 @@ impl<'a> Validation<'a> {
         }
     }
 
+    /// Report a size under the 1 KiB floor both size keys share.
+    fn below_one_kib(&mut self, at: &DocumentPath, text: &str, why: &str) {
+        let problem = self
+            .at(
+                at,
+                Anchor::Value,
+                DiagnosticKind::LimitOutOfRange,
+                format!("`{at}` is {text}, below the smallest allowed 1 KiB"),
+                "too small",
+            )
+            .with_help(why);
+        self.problem(problem);
+    }
+
     /// `input.max_file_size` in bytes; the default when unset or unusable.
     fn max_file_size(&mut self, text: Option<&str>, input: &DocumentPath) -> u64 {
         let Some(text) = text else {
@@ -175,16 +189,11 @@ impl<'a> Validation<'a> {
         let at = input.join("max_file_size");
         match self.size(text, &at) {
             Some(bytes) if bytes < InputSpec::MIN_MAX_FILE_SIZE => {
-                let problem = self
-                    .at(
-                        &at,
-                        Anchor::Value,
-                        DiagnosticKind::LimitOutOfRange,
-                        format!("`{at}` is {text}, below the smallest allowed 1 KiB"),
-                        "too small",
-                    )
-                    .with_help("it caps the size of each text or HTML file and of each JSONL line");
-                self.problem(problem);
+                self.below_one_kib(
+                    &at,
+                    text,
+                    "it caps the size of each text or HTML file and of each JSONL line",
+                );
                 InputSpec::DEFAULT_MAX_FILE_SIZE
             }
             Some(bytes) => bytes,
@@ -372,18 +381,11 @@ impl<'a> Validation<'a> {
             let at = path.join("max_output");
             if let Some(bytes) = self.size(text, &at) {
                 if bytes < Limits::MIN_OUTPUT_BYTES {
-                    let problem = self
-                        .at(
-                            &at,
-                            Anchor::Value,
-                            DiagnosticKind::LimitOutOfRange,
-                            format!("`{at}` is {text}, below the smallest allowed 1 KiB"),
-                            "too small",
-                        )
-                        .with_help(
-                            "every kept document counts against it, so it must at least hold one",
-                        );
-                    self.problem(problem);
+                    self.below_one_kib(
+                        &at,
+                        text,
+                        "every kept document counts against it, so it must at least hold one",
+                    );
                 } else {
                     limits.max_output_bytes = bytes;
                 }
