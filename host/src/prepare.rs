@@ -52,7 +52,7 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
         )
     })?;
 
-    let mut loaded: HashMap<String, LoadedPlugin> = HashMap::new();
+    let mut loaded: HashMap<String, Loaded> = HashMap::new();
     let mut problems = Vec::new();
     let mut stages = Vec::new();
     for spec in &pipeline.stages {
@@ -65,12 +65,16 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
             } => format!("{}#{pin}", spec.plugin),
             _ => spec.plugin.to_string(),
         };
-        let plugin = match loaded.get(&key) {
-            Some(plugin) => plugin.clone(),
+        let Loaded {
+            plugin,
+            config_check,
+            output_check,
+        } = match loaded.get(&key) {
+            Some(entry) => entry.clone(),
             None => match load_plugin(&runtime, &spec.plugin) {
-                Ok(plugin) => {
-                    loaded.insert(key, plugin.clone());
-                    plugin
+                Ok(entry) => {
+                    loaded.insert(key, entry.clone());
+                    entry
                 }
                 Err((place, message)) => {
                     let (path, label) = match place {
@@ -99,22 +103,6 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
         let config = serde_json::Value::Object(spec.config.clone());
         let config_json = config.to_string();
         let manifest = plugin.manifest();
-        let (config_check, output_check) = match (
-            SchemaCheck::compile(&manifest.config_schema),
-            SchemaCheck::compile(&manifest.output_schema),
-        ) {
-            (Ok(config), Ok(output)) => (config, Arc::new(output)),
-            (Err(e), _) | (_, Err(e)) => {
-                problems.push(pipeline.diagnostic_at(
-                    &plugin_path,
-                    Anchor::Value,
-                    DiagnosticKind::InvalidPlugin,
-                    format!("stage `{}`: plugin `{}` declares a schema that is not valid JSON Schema: {e}", spec.id, plugin.label()),
-                    "this plugin",
-                ));
-                continue;
-            }
-        };
         // The declared config schema is checked first, by a real validator,
         // so every wrong key and type is reported with its place in the file.
         let violations = config_check.violations(&config);
@@ -310,7 +298,16 @@ enum Place {
     Pin,
 }
 
-fn load_plugin(runtime: &Runtime, reference: &PluginRef) -> Result<LoadedPlugin, (Place, String)> {
+/// A loaded plugin with its config and output schemas compiled, shared by
+/// every stage that uses it.
+#[derive(Clone)]
+struct Loaded {
+    plugin: LoadedPlugin,
+    config_check: Arc<SchemaCheck>,
+    output_check: Arc<SchemaCheck>,
+}
+
+fn load_plugin(runtime: &Runtime, reference: &PluginRef) -> Result<Loaded, (Place, String)> {
     let source = match reference {
         PluginRef::Builtin(name) => plugin_source::builtin(name),
         PluginRef::File { path, sha256 } => {
@@ -321,9 +318,26 @@ fn load_plugin(runtime: &Runtime, reference: &PluginRef) -> Result<LoadedPlugin,
         SourceError::DigestMismatch { .. } => (Place::Pin, e.to_string()),
         e => (Place::Plugin, e.to_string()),
     })?;
-    runtime
+    let plugin = runtime
         .load(source)
-        .map_err(|e| (Place::Plugin, e.to_string()))
+        .map_err(|e| (Place::Plugin, e.to_string()))?;
+    let manifest = plugin.manifest();
+    let compile = |schema| {
+        SchemaCheck::compile(schema).map(Arc::new).map_err(|e| {
+            (
+                Place::Plugin,
+                format!(
+                    "plugin `{}` declares a schema that is not valid JSON Schema: {e}",
+                    plugin.label()
+                ),
+            )
+        })
+    };
+    Ok(Loaded {
+        config_check: compile(&manifest.config_schema)?,
+        output_check: compile(&manifest.output_schema)?,
+        plugin,
+    })
 }
 
 fn errors(pipeline: &Pipeline, diagnostics: Vec<PipelineDiagnostic>) -> PipelineErrors {

@@ -1,7 +1,7 @@
 //! Writing results safely: names confined to the output directory, no
 //! partial file after a kill, no silent overwrite, a manifest of it all.
 
-use crate::util::{docpipe, faulty_plugin, output_text, Dir};
+use crate::util::{docpipe, faulty_plugin, output_text, run_expecting, Dir};
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 
@@ -63,9 +63,7 @@ fn faulty_stage(timeout: &str) -> String {
 fn an_artifact_name_that_escapes_the_output_directory_is_refused() {
     let dir = Dir::new();
     let p = jsonl_pipeline(&dir, &["fine", "escape"], &faulty_stage("5s"));
-    let output = docpipe().arg("run").arg(&p).output().unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    run_expecting(&p, 1);
     assert!(
         !dir.join("escaped.txt").exists(),
         "nothing is written outside the output directory"
@@ -141,9 +139,7 @@ fn existing_files_that_differ_are_kept_unless_overwrite_is_allowed() {
         "in/docs.jsonl",
         "{\"id\": \"0-first text\", \"text\": \"changed text\"}\n",
     );
-    let output = docpipe().arg("run").arg(&p).output().unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = run_expecting(&p, 1);
     assert!(
         stderr.contains("`0-first text.json` already exists with different contents"),
         "{stderr}"
@@ -174,9 +170,7 @@ fn a_whole_run_file_that_would_replace_a_different_one_lands_beside_it() {
     );
     docpipe().arg("run").arg(&p).assert().code(0);
     dir.write("in/docs.jsonl", "{\"id\": \"a\", \"text\": \"second\"}\n");
-    let output = docpipe().arg("run").arg(&p).output().unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = run_expecting(&p, 1);
     assert!(
         stderr.contains("kept beside it as `documents.jsonl.new`"),
         "{stderr}"

@@ -1,6 +1,6 @@
 //! `docpipe run` over the built-in plugins.
 
-use crate::util::{docpipe, output_text, repo, Dir};
+use crate::util::{docpipe, output_text, repo, run_expecting, Dir};
 
 #[test]
 fn the_news_example_is_cleaned_detected_summarized_and_exported() {
@@ -224,13 +224,7 @@ fn a_document_whose_files_collide_writes_none_of_them() {
         "p.toml",
         "[input]\npaths = [\"in\"]\nformat = \"jsonl\"\n\n[[stages]]\nid = \"json\"\nplugin = \"builtin:export\"\n\n[[stages]]\nid = \"md\"\nplugin = \"builtin:export\"\nconfig = { format = \"markdown\" }\n",
     );
-    let output = docpipe()
-        .arg("run")
-        .arg(dir.join("p.toml"))
-        .output()
-        .unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    run_expecting(&dir.join("p.toml"), 1);
     assert!(dir.read("out/same.json").contains("The first document"));
     assert!(
         dir.read("out/same.md").contains("The first document"),
@@ -285,13 +279,7 @@ fn a_second_document_with_the_same_id_is_refused_and_says_where_it_came_from() {
         "p.toml",
         "[input]\npaths = [\"in\"]\nformat = \"jsonl\"\n\n[[stages]]\nid = \"all\"\nplugin = \"builtin:export\"\nconfig = { format = \"jsonl\" }\n",
     );
-    let output = docpipe()
-        .arg("run")
-        .arg(dir.join("p.toml"))
-        .output()
-        .unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    run_expecting(&dir.join("p.toml"), 1);
     let texts: Vec<String> = dir
         .jsonl("out/documents.jsonl")
         .iter()

@@ -1,7 +1,9 @@
 //! A plugin that traps, loops, hoards memory, floods output or logs, or
 //! fails on purpose fails only its own document; the run goes on.
 
-use crate::util::{build_test_plugin, check_refuses, docpipe, faulty_plugin, output_text, Dir};
+use crate::util::{
+    build_test_plugin, check_refuses, docpipe, faulty_plugin, output_text, run_expecting, Dir,
+};
 use serde_json::Value;
 
 fn faulty_pipeline(dir: &Dir, texts: &[&str], on_error: &str) -> std::path::PathBuf {
@@ -188,13 +190,7 @@ fn a_pinned_plugin_that_changed_is_refused() {
             "ab".repeat(32)
         ),
     );
-    let output = docpipe()
-        .arg("run")
-        .arg(dir.join("p.toml"))
-        .output()
-        .unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = run_expecting(&dir.join("p.toml"), 2);
     assert!(stderr.contains("but the pipeline pins"), "{stderr}");
     assert!(
         stderr.contains("p.toml:7:10"),
@@ -244,9 +240,7 @@ fn every_stage_pin_is_checked_even_when_stages_share_a_plugin() {
 fn a_plugin_that_breaks_its_own_output_schema_fails_that_document() {
     let dir = Dir::new();
     let pipeline = faulty_pipeline(&dir, &["fine", "break", "fine too"], "skip");
-    let output = docpipe().arg("run").arg(&pipeline).output().unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    run_expecting(&pipeline, 1);
     let rejects = dir.jsonl("out/rejects.jsonl");
     assert_eq!(
         kinds_by_id(&rejects),

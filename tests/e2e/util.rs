@@ -122,3 +122,16 @@ pub fn check_refuses(pipeline: &Path) -> String {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     stderr
 }
+
+/// Run `docpipe run` on a pipeline and assert its exit code; returns what it
+/// printed on stderr.
+pub fn run_expecting(pipeline: &Path, code: i32) -> String {
+    let output = docpipe().arg("run").arg(pipeline).output().unwrap();
+    let (stdout, stderr) = output_text(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    stderr
+}
