@@ -58,6 +58,13 @@ pub struct RunArgs {
     /// Never show a progress bar (it is shown only when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
+    /// Go on from where an interrupted run (Ctrl-C, SIGTERM, `kill -9`, a
+    /// crash) in the same output directory stopped: documents it finished
+    /// are not processed again, and the outputs end up exactly as if the run
+    /// had never been interrupted. Refused if the pipeline, a plugin or the
+    /// input changed since.
+    #[arg(long)]
+    pub resume: bool,
     /// Also show plugins' info-level log messages (warnings and errors always show).
     #[arg(long, short = 'v')]
     pub verbose: bool,

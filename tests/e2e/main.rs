@@ -9,6 +9,7 @@ mod contracts;
 mod docs;
 mod output;
 mod plugins;
+mod resume;
 mod run;
 mod sandbox;
 mod schemas;

@@ -1,55 +1,17 @@
 //! Writing results safely: names confined to the output directory, no
 //! partial file after a kill, no silent overwrite, a manifest of it all.
 
-use crate::util::{docpipe, faulty_plugin, output_text, run_expecting, Dir};
+use crate::util::{
+    docpipe, faulty_plugin, interrupt, output_text, run_expecting, spawn_run_until, Dir,
+};
 use sha2::{Digest, Sha256};
-use std::time::{Duration, Instant};
 
 fn jsonl_pipeline(dir: &Dir, texts: &[&str], stage: &str) -> std::path::PathBuf {
-    let mut jsonl = String::new();
-    for (i, text) in texts.iter().enumerate() {
-        jsonl.push_str(&serde_json::json!({"id": format!("{i}-{text}"), "text": text}).to_string());
-        jsonl.push('\n');
-    }
-    dir.write("in/docs.jsonl", jsonl);
+    dir.write_docs(texts);
     dir.write(
         "p.toml",
         format!("[input]\npaths = [\"in\"]\nformat = \"jsonl\"\n{stage}\n[[stages]]\nid = \"json\"\nplugin = \"builtin:export\"\n\n[[stages]]\nid = \"all\"\nplugin = \"builtin:export\"\nconfig = {{ format = \"jsonl\" }}\n"),
     )
-}
-
-/// Start `docpipe run` with one worker and wait until `first_file` exists,
-/// so the run is surely mid-way when the test interrupts it.
-fn spawn_and_wait_for(
-    dir: &Dir,
-    pipeline: &std::path::Path,
-    first_file: &str,
-) -> std::process::Child {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docpipe"))
-        .env(
-            "DOCPIPE_CACHE_DIR",
-            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("compile-cache"),
-        )
-        .arg("run")
-        .arg(pipeline)
-        .args(["--jobs", "1"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !dir.join(first_file).exists() {
-        assert!(
-            Instant::now() < deadline,
-            "the run never wrote {first_file}"
-        );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the run ended before it could be interrupted"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child
 }
 
 fn faulty_stage(timeout: &str) -> String {
@@ -93,7 +55,7 @@ fn a_run_killed_mid_way_leaves_no_partial_file_and_the_next_run_sweeps_up() {
         &["fine", "also fine", "loop", "loop", "loop"],
         &faulty_stage("30s"),
     );
-    let mut child = spawn_and_wait_for(&dir, &p, "out/1-also fine.json");
+    let mut child = spawn_run_until(&p, &[], || dir.join("out/1-also fine.json").exists());
     child.kill().unwrap();
     child.wait().unwrap();
 
@@ -101,7 +63,11 @@ fn a_run_killed_mid_way_leaves_no_partial_file_and_the_next_run_sweeps_up() {
     for entry in walkdir::WalkDir::new(dir.join("out")).min_depth(1) {
         let entry = entry.unwrap();
         let name = entry.file_name().to_string_lossy().to_string();
-        if name.starts_with(".docpipe-tmp-") {
+        let resume_state = entry
+            .path()
+            .components()
+            .any(|c| c.as_os_str() == ".docpipe-resume");
+        if name.starts_with(".docpipe-tmp-") || resume_state {
             continue;
         }
         visible.push(name.clone());
@@ -335,12 +301,8 @@ fn sigint_stops_cleanly_with_complete_files_and_a_summary() {
     // must start.
     let texts = ["fine", "also fine", "loop", "never", "reached"];
     let p = jsonl_pipeline(&dir, &texts, &faulty_stage("3s"));
-    let child = spawn_and_wait_for(&dir, &p, "out/1-also fine.json");
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let child = spawn_run_until(&p, &[], || dir.join("out/1-also fine.json").exists());
+    interrupt(&child);
     let output = child.wait_with_output().unwrap();
     let (stdout, stderr) = output_text(&output);
     assert_eq!(output.status.code(), Some(130), "{stdout}\n{stderr}");

@@ -8,12 +8,7 @@ use serde_json::Value;
 
 fn faulty_pipeline(dir: &Dir, texts: &[&str], on_error: &str) -> std::path::PathBuf {
     let plugin = faulty_plugin();
-    let mut jsonl = String::new();
-    for (i, text) in texts.iter().enumerate() {
-        jsonl.push_str(&serde_json::json!({"id": format!("{i}-{text}"), "text": text}).to_string());
-        jsonl.push('\n');
-    }
-    dir.write("in/docs.jsonl", jsonl);
+    dir.write_docs(texts);
     dir.write(
         "pipeline.toml",
         format!(
@@ -343,4 +338,55 @@ fn dead_letter_keeps_each_failed_document_in_its_last_good_state() {
         1,
         "the good document is still written"
     );
+}
+
+#[test]
+fn a_plugin_that_imports_an_unknown_host_function_is_refused_at_load() {
+    let dir = Dir::new();
+    let stderr = check_refuses(&misfit_pipeline(&dir, "unknown-host-function"));
+    assert!(
+        stderr.contains(
+            "imports `read-file` from `docpipe:plugin/host@0.1.0`, which docpipe does not provide"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("p.toml:6:10"), "{stderr}");
+}
+
+#[test]
+fn nothing_a_plugin_keeps_in_memory_survives_to_the_next_document() {
+    let dir = Dir::new();
+    let pipeline = faulty_pipeline(&dir, &["remember", "remember", "remember"], "skip");
+    docpipe()
+        .arg("run")
+        .arg(&pipeline)
+        .args(["--jobs", "1"])
+        .assert()
+        .code(0);
+    let texts: Vec<Value> = dir
+        .jsonl("out/documents.jsonl")
+        .iter()
+        .map(|d| d["text"].clone())
+        .collect();
+    assert_eq!(
+        texts,
+        ["calls so far: 1", "calls so far: 1", "calls so far: 1"],
+        "each document gets a fresh instance"
+    );
+}
+
+#[test]
+fn a_stages_own_error_policy_overrides_the_pipelines() {
+    let dir = Dir::new();
+    let p = faulty_pipeline(&dir, &["fine", "fail", "also fine"], "skip");
+    let toml = dir.read("pipeline.toml").replace(
+        "id = \"faulty\"\n",
+        "id = \"faulty\"\non_error = \"fail-fast\"\n",
+    );
+    dir.write("pipeline.toml", toml);
+    let output = docpipe().arg("run").arg(&p).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let summary = dir.json("out/run-summary.json");
+    assert_eq!(summary["stopped_early"], true, "the stage's fail-fast wins");
+    assert_eq!(summary["completed"], 1);
 }

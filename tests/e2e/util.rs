@@ -5,6 +5,7 @@ use assert_cmd::Command;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 /// The repository root.
 pub fn repo() -> PathBuf {
@@ -50,6 +51,19 @@ impl Dir {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, contents).unwrap();
         path
+    }
+
+    /// `in/docs.jsonl` with one document per text, id `<index>-<text>`:
+    /// the faulty plugin reads its orders from the text.
+    pub fn write_docs(&self, texts: &[&str]) -> PathBuf {
+        let mut jsonl = String::new();
+        for (i, text) in texts.iter().enumerate() {
+            jsonl.push_str(
+                &serde_json::json!({"id": format!("{i}-{text}"), "text": text}).to_string(),
+            );
+            jsonl.push('\n');
+        }
+        self.write("in/docs.jsonl", jsonl)
     }
 
     pub fn read(&self, relative: &str) -> String {
@@ -112,6 +126,48 @@ pub fn output_text(output: &std::process::Output) -> (String, String) {
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// Start `docpipe run PIPELINE --jobs 1 ARGS...` and wait until `ready()`
+/// says it is mid-way, so a test can interrupt or kill it there.
+pub fn spawn_run_until(
+    pipeline: &Path,
+    args: &[&str],
+    ready: impl Fn() -> bool,
+) -> std::process::Child {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docpipe"))
+        .env(
+            "DOCPIPE_CACHE_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("compile-cache"),
+        )
+        .arg("run")
+        .arg(pipeline)
+        .args(["--jobs", "1"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !ready() {
+        assert!(Instant::now() < deadline, "the run never got mid-way");
+        if let Some(status) = child.try_wait().unwrap() {
+            let output = child.wait_with_output().unwrap();
+            let (stdout, stderr) = output_text(&output);
+            panic!("the run ended ({status}) before it could be interrupted:\n{stdout}\n{stderr}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
+}
+
+/// Send SIGINT, as Ctrl-C in a terminal does.
+pub fn interrupt(child: &std::process::Child) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
 }
 
 /// Run `docpipe check` on a pipeline it must refuse as a configuration

@@ -5,7 +5,7 @@ use crate::cli::RunArgs;
 use crate::input::{InputReader, InputSpec};
 use crate::output::OutputWriter;
 use crate::prepare;
-use crate::run::{execute, InputFailure, RunOptions, SUMMARY_FILE};
+use crate::run::{execute, fingerprint, InputFailure, RunError, RunOptions, SUMMARY_FILE};
 use miette::{miette, Result};
 
 /// Run a pipeline.
@@ -76,9 +76,21 @@ impl RunCommand {
             on_error: pipeline.on_error,
             verbose: self.args.verbose,
             contracts: pipeline.contracts,
+            resume: self.args.resume,
+            fingerprint: fingerprint(pipeline, &prepared.stages),
         };
-        let summary = execute(prepared.stages, documents, writer, options)
-            .map_err(|e| miette!("the run stopped because output could not be written: {e}"))?;
+        let summary = match execute(prepared.stages, documents, writer, options) {
+            Ok(summary) => summary,
+            Err(RunError::Resume(e)) => {
+                eprintln!("error: cannot resume: {e}");
+                return Ok(Exit::Config);
+            }
+            Err(RunError::Output(e)) => {
+                return Err(miette!(
+                    "the run stopped because output could not be written: {e}"
+                ))
+            }
+        };
         print!("{}", summary.render());
         println!("  summary: {}", out_dir.join(SUMMARY_FILE).display());
         Ok(if summary.interrupted {

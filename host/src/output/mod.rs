@@ -2,12 +2,17 @@
 //! name is confined to the output directory, every file appears atomically
 //! (a hidden temporary file, then rename), whole-run files keep input order,
 //! an existing different file is replaced only when the pipeline allows it,
-//! and every file written is listed with its sha256.
+//! and every file written is listed with its sha256. Whole-run files grow in
+//! a hidden resume directory, so a killed run can be resumed (see `resume`).
+
+mod resume;
+
+pub use resume::{AppendMark, Checkpoint, Restoring, RESUME_DIR};
 
 use docpipe_contract::{Artifact, ArtifactMode};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -66,7 +71,7 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
 }
 
 /// One file a run wrote, for `manifest.json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct WrittenFile {
     /// Path relative to the output directory, with `/` separators.
     pub path: String,
@@ -76,9 +81,12 @@ pub struct WrittenFile {
     pub sha256: String,
 }
 
-/// A whole-run file being assembled next to where it will land.
+/// A whole-run file being assembled in the resume directory.
 struct AppendFile {
-    temp: NamedTempFile,
+    /// The partial file, in the resume directory.
+    file: fs::File,
+    partial: PathBuf,
+    /// Where it lands when the run finishes.
     path: PathBuf,
     relative: PathBuf,
     header: Option<Vec<u8>>,
@@ -88,7 +96,7 @@ struct AppendFile {
 
 impl AppendFile {
     fn write(&mut self, data: &[u8]) -> Result<(), OutputError> {
-        self.temp.write_all(data).map_err(io_error(&self.path))?;
+        self.file.write_all(data).map_err(io_error(&self.partial))?;
         self.hasher.update(data);
         self.bytes += data.len() as u64;
         Ok(())
@@ -112,6 +120,14 @@ pub struct OutputWriter {
     written: HashMap<PathBuf, String>,
     appends: BTreeMap<PathBuf, AppendFile>,
     files: Vec<WrittenFile>,
+    /// `files[checkpointed..]` were written since the last checkpoint.
+    checkpointed: usize,
+    /// Whole-run files appended to (and opened) since the last checkpoint.
+    touched: BTreeSet<PathBuf>,
+    opened: BTreeSet<PathBuf>,
+    /// Whole-run files an interrupted run published (path, sha256): the
+    /// resumed run replaces them, being their continuation.
+    replaceable: HashMap<PathBuf, String>,
 }
 
 impl std::fmt::Debug for OutputWriter {
@@ -145,6 +161,10 @@ impl OutputWriter {
             written: HashMap::new(),
             appends: BTreeMap::new(),
             files: Vec::new(),
+            checkpointed: 0,
+            touched: BTreeSet::new(),
+            opened: BTreeSet::new(),
+            replaceable: HashMap::new(),
         })
     }
 
@@ -237,10 +257,11 @@ impl OutputWriter {
             }
         } else {
             let path = self.prepare_parent(&relative, name)?;
-            let parent = path.parent().expect("a confined path has a parent");
-            let temp = temp_file_in(parent)?;
+            let partial = self.partial_path(&relative)?;
+            let file = fs::File::create(&partial).map_err(io_error(&partial))?;
             let mut file = AppendFile {
-                temp,
+                file,
+                partial,
                 path,
                 relative: relative.clone(),
                 header: header.map(<[u8]>::to_vec),
@@ -251,7 +272,9 @@ impl OutputWriter {
                 file.write(header)?;
             }
             self.appends.insert(relative.clone(), file);
+            self.opened.insert(relative.clone());
         }
+        self.touched.insert(relative.clone());
         self.appends
             .get_mut(&relative)
             .expect("inserted above")
@@ -269,18 +292,20 @@ impl OutputWriter {
 
     /// Move every whole-run file into place. A whole-run file that would
     /// replace a different existing one without permission is kept beside it
-    /// as `<name>.new` and reported, so nothing this run did is lost.
-    pub fn finish(mut self) -> Result<Finished, OutputError> {
+    /// as `<name>.new` and reported, so nothing this run did is lost. With
+    /// `keep_for_resume` (an interrupted run) the partial files are copied,
+    /// not moved, so a later `--resume` can go on appending to them.
+    pub fn finish(mut self, keep_for_resume: bool) -> Result<Finished, OutputError> {
         let mut conflicts = Vec::new();
+        let mut published = BTreeMap::new();
         for (_, file) in std::mem::take(&mut self.appends) {
-            file.temp
-                .as_file()
-                .sync_all()
-                .map_err(io_error(&file.path))?;
+            file.file.sync_all().map_err(io_error(&file.partial))?;
             let sha256 = hex::encode(file.hasher.clone().finalize());
             let mut target = file.path.clone();
             let mut relative = file.relative.clone();
-            if !self.overwrite && differs(&file.path, &sha256)? {
+            let existing = existing_sha256(&file.path)?;
+            let ours = existing.is_some() && existing.as_ref() == self.replaceable.get(&relative);
+            if !self.overwrite && !ours && existing.is_some_and(|e| e != sha256) {
                 let mut name = file
                     .path
                     .file_name()
@@ -291,15 +316,28 @@ impl OutputWriter {
                 relative.set_file_name(&name);
                 conflicts.push(file.relative.to_string_lossy().replace('\\', "/"));
             }
-            file.temp.persist(&target).map_err(|e| OutputError::Io {
-                path: target.clone(),
-                source: e.error,
-            })?;
+            if keep_for_resume {
+                let parent = target.parent().expect("output paths have a parent");
+                let temp = temp_file_in(parent)?;
+                fs::copy(&file.partial, temp.path()).map_err(io_error(&target))?;
+                temp.persist(&target).map_err(|e| OutputError::Io {
+                    path: target.clone(),
+                    source: e.error,
+                })?;
+                if relative == file.relative {
+                    published.insert(relative.to_string_lossy().into_owned(), sha256.clone());
+                }
+            } else {
+                fs::rename(&file.partial, &target).map_err(io_error(&target))?;
+            }
             self.files.push(WrittenFile {
                 path: relative.to_string_lossy().replace('\\', "/"),
                 bytes: file.bytes,
                 sha256,
             });
+        }
+        if keep_for_resume {
+            self.publish(&published)?;
         }
         Ok(Finished {
             files: self.files,
@@ -357,11 +395,11 @@ impl OutputWriter {
     }
 }
 
-/// Whether a file exists at `path` with contents other than `sha256`.
-fn differs(path: &Path, sha256: &str) -> Result<bool, OutputError> {
+/// The sha256 of the file at `path`, if there is one.
+fn existing_sha256(path: &Path) -> Result<Option<String>, OutputError> {
     match fs::read(path) {
-        Ok(existing) => Ok(hex::encode(Sha256::digest(&existing)) != sha256),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Ok(existing) => Ok(Some(hex::encode(Sha256::digest(&existing)))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(OutputError::Io {
             path: path.to_path_buf(),
             source: e,
@@ -405,6 +443,11 @@ fn confine(name: &str) -> Result<PathBuf, OutputError> {
     {
         return Err(refuse(
             "names starting with `.docpipe-tmp-` are the host's temporary files",
+        ));
+    }
+    if out.starts_with(RESUME_DIR) {
+        return Err(refuse(
+            "`.docpipe-resume/` holds the host's record of the run",
         ));
     }
     Ok(out)
@@ -500,7 +543,7 @@ mod tests {
             !out.path().join("all.jsonl").exists(),
             "whole-run files appear only at the end"
         );
-        writer.finish().unwrap();
+        writer.finish(false).unwrap();
         assert_eq!(
             fs::read_to_string(out.path().join("x.md")).unwrap(),
             "first"
@@ -541,7 +584,7 @@ mod more_tests {
             writer.check_artifacts("c", [&other]),
             Err(OutputError::HeaderMismatch { .. })
         ));
-        let finished = writer.finish().unwrap();
+        let finished = writer.finish(false).unwrap();
         assert_eq!(
             fs::read_to_string(out.path().join("t.csv")).unwrap(),
             "id\r\na\r\nb\r\n"
@@ -572,7 +615,7 @@ mod more_tests {
         writer
             .write_artifact("d", &append("all.jsonl", None, "new\n"))
             .unwrap();
-        let finished = writer.finish().unwrap();
+        let finished = writer.finish(false).unwrap();
         assert_eq!(
             fs::read_to_string(out.path().join("x.md")).unwrap(),
             "from before"
@@ -608,7 +651,7 @@ mod more_tests {
             header: None,
         };
         writer.write_artifact("d", &file).unwrap();
-        assert!(writer.finish().unwrap().conflicts.is_empty());
+        assert!(writer.finish(false).unwrap().conflicts.is_empty());
     }
 }
 
@@ -626,6 +669,7 @@ mod fuzz {
                 prop_assert!(path.is_relative());
                 prop_assert!(path.components().all(|c| matches!(c, Component::Normal(_))), "{path:?}");
                 prop_assert!(!path.file_name().unwrap().to_string_lossy().starts_with(TEMP_PREFIX));
+                prop_assert!(!path.starts_with(RESUME_DIR));
             }
         }
 

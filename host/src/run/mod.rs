@@ -6,22 +6,25 @@
 //! corpus, and outputs are the same whatever `jobs` is.
 
 mod document;
+mod journal;
 mod stage;
 mod summary;
 
 pub use document::{run_document, DocumentRun, Fate};
+pub use journal::{fingerprint, ResumeError};
 pub use stage::Stage;
-pub use summary::{RunSummary, StageSummary};
+pub use summary::{Outcome, RunSummary, StageSummary, Tally};
 
 use crate::output::{OutputError, OutputWriter};
 use docpipe_contract::pipeline::{ContractMode, ErrorPolicy};
 use docpipe_contract::Document;
+use journal::{Entry, Journal};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::sync::{mpsc, Semaphore};
 
@@ -91,19 +94,37 @@ pub struct RunOptions {
     pub verbose: bool,
     /// Which documents have their stage outputs checked against the schemas.
     pub contracts: ContractMode,
+    /// Go on from where an interrupted run in the same output directory
+    /// stopped, instead of starting over.
+    pub resume: bool,
+    /// What decides the outputs (see [`fingerprint`]): a run is resumed only
+    /// by the same pipeline over the same input.
+    pub fingerprint: String,
+}
+
+/// Why a run stopped without finishing.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Writing an output failed.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// `--resume` found a run it cannot continue.
+    #[error(transparent)]
+    Resume(#[from] ResumeError),
 }
 
 /// In `sampled` mode, one document in this many (by input position) is checked.
 pub const CONTRACT_SAMPLE_EVERY: u64 = 10;
 
 /// Run `stages` over `documents`, writing into `writer`. Returns the summary
-/// once every file is in place; an error only when writing itself fails.
+/// once every file is in place; an error only when writing itself fails or
+/// an interrupted run cannot be resumed.
 pub fn execute<I>(
     stages: Vec<Stage>,
     documents: I,
     mut writer: OutputWriter,
     options: RunOptions,
-) -> Result<RunSummary, OutputError>
+) -> Result<RunSummary, RunError>
 where
     I: Iterator<Item = Result<Document, InputFailure>> + Send + 'static,
 {
@@ -137,6 +158,35 @@ where
     let interrupted = Arc::new(AtomicBool::new(false));
     let progress = progress_bar(options.progress);
 
+    let resumed = if options.resume {
+        let resumed = journal::resume(&mut writer, &options.fingerprint, &mut summary)?;
+        if resumed.is_none() {
+            eprintln!(
+                "note: no interrupted run to resume in `{}`; starting from the first document",
+                writer.dir().display()
+            );
+        }
+        resumed
+    } else {
+        if writer.discard_resume_state()? {
+            eprintln!(
+                "note: starting over; what an interrupted run in `{}` kept for --resume is discarded",
+                writer.dir().display()
+            );
+        }
+        None
+    };
+    let (mut journal, done) = match resumed {
+        Some(resumed) => (resumed.journal, resumed.done),
+        None => (
+            Journal::start(writer.dir(), &options.fingerprint)?,
+            Vec::new(),
+        ),
+    };
+    summary.resumed = done.len() as u64;
+    // Set by the dispatcher when the input is not what the journal recorded.
+    let input_changed: Arc<Mutex<Option<ResumeError>>> = Arc::default();
+
     runtime.block_on(async {
         tokio::spawn(stop_on_signal(stop.clone(), interrupted.clone()));
         let (item_tx, mut item_rx) = mpsc::channel::<Result<Document, InputFailure>>(jobs * 2);
@@ -156,8 +206,13 @@ where
         let dispatch_stages = stages.clone();
         let contracts = options.contracts;
         let dispatch_stop = stop.clone();
+        let dispatch_input_changed = input_changed.clone();
         tokio::spawn(async move {
             let mut position: u64 = 0;
+            let changed = |error| {
+                *dispatch_input_changed.lock().expect("not poisoned") = Some(error);
+                dispatch_stop.store(true, Ordering::Relaxed);
+            };
             // Digests, not ids, so a corpus of millions costs 16 bytes a document.
             let mut seen_ids: HashSet<u128> = HashSet::new();
             while let Some(item) = item_rx.recv().await {
@@ -176,6 +231,22 @@ where
                     }
                     other => other,
                 };
+                // Resuming: the first items were done by the interrupted run,
+                // and must be the very documents it did.
+                if let Some(digest) = done.get(position as usize - 1) {
+                    let id = match &item {
+                        Ok(document) => &document.id,
+                        Err(failure) => &failure.source,
+                    };
+                    if id_digest(id) != *digest {
+                        changed(ResumeError::InputChanged {
+                            position,
+                            now: id.clone(),
+                        });
+                        return;
+                    }
+                    continue;
+                }
                 let permit = permits
                     .clone()
                     .acquire_owned()
@@ -200,6 +271,12 @@ where
                     return;
                 }
             }
+            if (position as usize) < done.len() && !dispatch_stop.load(Ordering::Relaxed) {
+                changed(ResumeError::InputShrank {
+                    now: position,
+                    recorded: done.len() as u64,
+                });
+            }
         });
 
         while let Some(handle) = result_rx.recv().await {
@@ -207,14 +284,10 @@ where
             if discard.load(Ordering::Relaxed) {
                 continue;
             }
-            let failed_hard = record(
-                &mut summary,
-                &mut writer,
-                &stages,
-                item,
-                &options,
-                &progress,
-            )?;
+            let (id, tally, failed_hard) = record(&mut writer, &stages, item, &options, &progress)?;
+            summary.apply(&tally);
+            let output = writer.checkpoint();
+            journal.record(&Entry { id, tally, output })?;
             if failed_hard {
                 summary.stopped_early = true;
                 stop.store(true, Ordering::Relaxed);
@@ -225,11 +298,15 @@ where
         Ok::<(), OutputError>(())
     })?;
     progress.finish_and_clear();
+    if let Some(error) = input_changed.lock().expect("not poisoned").take() {
+        // Nothing new was written: the journal still describes the interrupted run.
+        return Err(error.into());
+    }
     summary.interrupted = interrupted.load(Ordering::Relaxed);
 
     summary.seconds = started.elapsed().as_secs_f64();
     let out_dir = writer.dir().to_path_buf();
-    let finished = writer.finish()?;
+    let finished = writer.finish(summary.interrupted)?;
     // A clean run must not leave an earlier run's rejects beside its outputs.
     for stale in [REJECTS_FILE, DROPPED_FILE, DEAD_LETTER_FILE] {
         let path = out_dir.join(stale);
@@ -253,6 +330,10 @@ where
     )?;
     let json = serde_json::to_vec_pretty(&summary).expect("the summary serializes");
     host_files.write_file(SUMMARY_FILE, &json)?;
+    if !summary.interrupted {
+        // Everything is in place: nothing is left to resume.
+        host_files.discard_resume_state()?;
+    }
     Ok(summary)
 }
 
@@ -297,22 +378,17 @@ enum Item {
     Unreadable(InputFailure),
 }
 
-/// Account for one document and write what it produced. Returns true when a
-/// fail-fast policy says the run must stop.
+/// Write what one document produced (or why it failed). Returns its id,
+/// how it counts, and whether a fail-fast policy says the run must stop.
 fn record(
-    summary: &mut RunSummary,
     writer: &mut OutputWriter,
     stages: &[Stage],
     item: Item,
     options: &RunOptions,
     progress: &indicatif::ProgressBar,
-) -> Result<bool, OutputError> {
-    let default_policy = options.on_error;
-    summary.documents_in += 1;
+) -> Result<(String, Tally, bool), OutputError> {
     let run = match item {
         Item::Unreadable(failure) => {
-            summary.failed += 1;
-            summary.input_errors += 1;
             progress.suspend(|| eprintln!("error: {}: {}", failure.source, failure.message));
             reject(
                 writer,
@@ -321,14 +397,18 @@ fn record(
                 failure.kind,
                 &failure.message,
             )?;
-            return Ok(default_policy == ErrorPolicy::FailFast);
+            let tally = Tally {
+                stage_seconds: Vec::new(),
+                outcome: Outcome::Unreadable,
+            };
+            return Ok((
+                failure.source,
+                tally,
+                options.on_error == ErrorPolicy::FailFast,
+            ));
         }
         Item::Ran(run) => run,
     };
-    for (index, time) in run.stage_times.iter().enumerate() {
-        summary.stages[index].documents_in += 1;
-        summary.add_stage_time(index, *time);
-    }
     for (index, record) in &run.logs {
         if matches!(record.level, "warn" | "error") {
             progress.suspend(|| {
@@ -339,11 +419,8 @@ fn record(
             });
         }
     }
-    match &run.fate {
+    let (outcome, fail_fast) = match &run.fate {
         Fate::Completed(_) => {
-            for stage in &mut summary.stages {
-                stage.kept += 1;
-            }
             let checked = writer
                 .check_artifacts(&run.id, run.artifacts.iter().map(|(_, a)| a))
                 .and_then(|()| {
@@ -352,46 +429,35 @@ fn record(
                         .try_for_each(|(_, artifact)| writer.write_artifact(&run.id, artifact))
                 });
             match checked {
-                Ok(()) => summary.completed += 1,
+                Ok(()) => (Outcome::Completed, false),
                 Err(e @ OutputError::Io { .. }) => return Err(e),
                 Err(e) => {
                     // Blame the first exporter stage; the document fails there.
                     let index = run.artifacts.first().map_or(stages.len() - 1, |(i, _)| *i);
-                    summary.failed += 1;
-                    for stage in &mut summary.stages[index..] {
-                        stage.kept -= 1;
-                    }
-                    summary.stages[index].failed += 1;
                     let message = e.to_string();
                     progress.suspend(|| {
                         eprintln!("error: [{}] {}: {message}", stages[index].id, run.id)
                     });
                     reject(writer, &run.id, &stages[index].id, "output", &message)?;
-                    return Ok(stages[index].on_error == ErrorPolicy::FailFast);
+                    (
+                        Outcome::Failed { stage: index },
+                        stages[index].on_error == ErrorPolicy::FailFast,
+                    )
                 }
             }
         }
         Fate::Dropped { stage, reason } => {
-            summary.dropped += 1;
             let mut line =
                 json!({ "id": run.id, "stage": stages[*stage].id, "reason": reason }).to_string();
             line.push('\n');
             writer.append(DROPPED_FILE, line.as_bytes(), None)?;
-            for s in &mut summary.stages[..*stage] {
-                s.kept += 1;
-            }
-            summary.stages[*stage].dropped += 1;
+            (Outcome::Dropped { stage: *stage }, false)
         }
         Fate::Failed {
             stage,
             failure,
             last_good,
         } => {
-            summary.failed += 1;
-            for s in &mut summary.stages[..*stage] {
-                s.kept += 1;
-            }
-            summary.stages[*stage].failed += 1;
             let id = &stages[*stage].id;
             let label = stages[*stage].plugin.label();
             let message = format!("plugin `{label}` {failure}");
@@ -408,10 +474,14 @@ fn record(
                 line.push('\n');
                 writer.append(DEAD_LETTER_FILE, line.as_bytes(), None)?;
             }
-            return Ok(stages[*stage].on_error == ErrorPolicy::FailFast);
+            (
+                Outcome::Failed { stage: *stage },
+                stages[*stage].on_error == ErrorPolicy::FailFast,
+            )
         }
-    }
-    Ok(false)
+    };
+    let tally = Tally::ran(&run.stage_times, outcome);
+    Ok((run.id, tally, fail_fast))
 }
 
 fn reject(

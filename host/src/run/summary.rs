@@ -1,7 +1,7 @@
 //! The run summary: counts per stage and for the whole run, printed at the
 //! end and written as `run-summary.json` into the output directory.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -51,6 +51,9 @@ pub struct RunSummary {
     /// True when SIGINT or SIGTERM stopped the run: documents after the
     /// ones counted here were not read.
     pub interrupted: bool,
+    /// Documents counted here that an interrupted run had already done
+    /// (`--resume`); their stage times are that run's.
+    pub resumed: u64,
     /// Whole-run files that differed from an existing file and were kept as
     /// `<name>.new` instead (overwrite not allowed).
     pub conflicts: Vec<String>,
@@ -121,9 +124,79 @@ impl RunSummary {
         out
     }
 
-    pub(crate) fn add_stage_time(&mut self, stage: usize, time: Duration) {
-        self.stages[stage].seconds += time.as_secs_f64();
+    /// Count one document.
+    pub(crate) fn apply(&mut self, tally: &Tally) {
+        self.documents_in += 1;
+        for (stage, seconds) in self.stages.iter_mut().zip(&tally.stage_seconds) {
+            stage.documents_in += 1;
+            stage.seconds += seconds;
+        }
+        let reached = match tally.outcome {
+            Outcome::Completed => {
+                self.completed += 1;
+                self.stages.len()
+            }
+            Outcome::Dropped { stage } => {
+                self.dropped += 1;
+                self.stages[stage].dropped += 1;
+                stage
+            }
+            Outcome::Failed { stage } => {
+                self.failed += 1;
+                self.stages[stage].failed += 1;
+                stage
+            }
+            Outcome::Unreadable => {
+                self.failed += 1;
+                self.input_errors += 1;
+                0
+            }
+        };
+        for stage in &mut self.stages[..reached] {
+            stage.kept += 1;
+        }
     }
+}
+
+/// How one document counts in the summary; journaled, so a resumed run's
+/// summary counts what the interrupted run did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Seconds spent in each stage that ran, in pipeline order.
+    #[serde(rename = "seconds")]
+    pub stage_seconds: Vec<f64>,
+    /// How it ended.
+    pub outcome: Outcome,
+}
+
+impl Tally {
+    /// A document that ran, with its per-stage times.
+    pub fn ran(stage_times: &[Duration], outcome: Outcome) -> Tally {
+        Tally {
+            stage_seconds: stage_times.iter().map(Duration::as_secs_f64).collect(),
+            outcome,
+        }
+    }
+}
+
+/// How a document ended, for counting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "fate")]
+pub enum Outcome {
+    /// Through every stage, files written.
+    Completed,
+    /// Dropped on purpose by this stage.
+    Dropped {
+        /// Index of the stage.
+        stage: usize,
+    },
+    /// Failed in this stage (or its files were refused: blamed on the exporter).
+    Failed {
+        /// Index of the stage.
+        stage: usize,
+    },
+    /// The input item could not be read.
+    Unreadable,
 }
 
 fn format_seconds(seconds: f64) -> String {

@@ -13,6 +13,7 @@ use docpipe_contract::{
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::time::Duration;
+use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Engine, ResourceLimiter, Store, Trap};
 
@@ -97,6 +98,15 @@ pub enum LoadError {
         label: String,
         /// The offending import.
         import: String,
+    },
+    /// The component imports the host interface with a function it lacks
+    /// (built against a forged or newer WIT).
+    #[error("`{label}` imports `{function}` from `{PACKAGE}/host@{INTERFACE_VERSION}`, which docpipe does not provide: the host gives plugins only `log`; build it with docpipe-plugin-sdk")]
+    UnknownHostFunction {
+        /// The plugin.
+        label: String,
+        /// The function (or type) docpipe does not have.
+        function: String,
     },
     /// `describe` failed or returned an unusable manifest.
     #[error("`{label}` did not describe itself: {reason}")]
@@ -396,6 +406,9 @@ fn check_outcome(outcome: bindings::Outcome, limits: StageLimits) -> Result<Outc
     }
 }
 
+/// Everything `docpipe:plugin/host` has: a plugin may import no other name from it.
+const HOST_EXPORTS: [&str; 2] = ["log", "log-level"];
+
 /// Refuse components that do not speak our interface version, or that want
 /// imports the sandbox does not give.
 fn check_interface(engine: &Engine, component: &Component, label: &str) -> Result<(), LoadError> {
@@ -434,12 +447,27 @@ fn check_interface(engine: &Engine, component: &Component, label: &str) -> Resul
         format!("{PACKAGE}/host@{INTERFACE_VERSION}"),
         format!("{PACKAGE}/types@{INTERFACE_VERSION}"),
     ];
-    for (name, _) in ty.imports(engine) {
+    for (name, item) in ty.imports(engine) {
         if !allowed.iter().any(|a| a == name) {
             return Err(LoadError::ForbiddenImport {
                 label: label.to_string(),
                 import: name.to_string(),
             });
+        }
+        // The right interface name with a function the linker lacks would
+        // otherwise surface as a bare linking error.
+        if name == allowed[0] {
+            if let ComponentItem::ComponentInstance(host) = item.ty {
+                if let Some((function, _)) = host
+                    .exports(engine)
+                    .find(|(export, _)| !HOST_EXPORTS.contains(export))
+                {
+                    return Err(LoadError::UnknownHostFunction {
+                        label: label.to_string(),
+                        function: function.to_string(),
+                    });
+                }
+            }
         }
     }
     Ok(())

@@ -100,6 +100,13 @@ impl Plugin for Faulty {
                 };
                 return Ok(Verdict::keep_with(output, vec![artifact]));
             }
+            // Counts calls in a static: with a fresh instance per document
+            // it must say 1 every time.
+            "remember" => {
+                static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                let calls = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                text = Some(format!("calls so far: {calls}"));
+            }
             "log" => {
                 for i in 0..10_000 {
                     log::warn(&format!("flood {i}"));
