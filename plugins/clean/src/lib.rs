@@ -19,7 +19,6 @@ pub use signals::QualitySignals;
 
 use docpipe_plugin_sdk::{export_plugin, JsonSchema, Plugin, PluginError, Verdict};
 use lines::visible_len;
-use rules::html::HtmlCleanup;
 use rules::markers::MarkerRemoval;
 use rules::mojibake::MojibakeRepair;
 use rules::source_line::SourceLineRemoval;
@@ -56,7 +55,6 @@ pub struct OutputMeta {
 pub struct Clean {
     config: Config,
     mojibake: MojibakeRepair,
-    html: HtmlCleanup,
     markers: MarkerRemoval,
     source_line: SourceLineRemoval,
 }
@@ -80,10 +78,13 @@ impl Plugin for Clean {
             )
             .at("/max_removed_share"));
         }
-        let markers = MarkerRemoval::new(&[
-            ("ad_markers", &config.ad_markers),
-            ("extra_ad_markers", &config.extra_ad_markers),
-        ])?;
+        let markers = MarkerRemoval::new(
+            &[
+                ("ad_markers", &config.ad_markers),
+                ("extra_ad_markers", &config.extra_ad_markers),
+            ],
+            &config.ad_lines,
+        )?;
         let source_line = SourceLineRemoval::new(
             &config.source_prefixes,
             &config.byline_prefixes,
@@ -91,7 +92,6 @@ impl Plugin for Clean {
         );
         Ok(Clean {
             mojibake: MojibakeRepair::new(),
-            html: HtmlCleanup::new(),
             markers,
             source_line,
             config,
@@ -128,7 +128,7 @@ impl Clean {
             (text, changes.mojibake) = self.mojibake.apply(&text);
         }
         if config.strip_html {
-            (text, changes.html) = self.guarded("html", text, held_back, |t| self.html.apply(t));
+            (text, changes.html) = self.guarded("html", text, held_back, rules::html::apply);
         }
         (text, changes.unicode_normalization) =
             rules::unicode::apply(&text, config.unicode_normalization);

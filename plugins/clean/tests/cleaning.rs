@@ -219,10 +219,11 @@ fn quality_thresholds_drop_only_when_set_and_name_the_signal() {
 
 #[test]
 fn rules_can_be_switched_off() {
-    let text = "Same\nSame\n[ad_1]\nالســلام\u{200B}\nSource: x";
+    let text = "Same\nSame\n[ad_1]\nРеклама\nالســلام\u{200B}\nSource: x";
     let document = clean_with(
         json!({
             "ad_markers": [],
+            "ad_lines": [],
             "strip_title_line": false,
             "strip_source_line": false,
             "remove_tatweel": false,
@@ -247,6 +248,21 @@ fn extra_markers_add_to_the_builtin_ones_and_ad_markers_replaces_them() {
         json!({"id": "a", "text": text}),
     );
     assert_eq!(document["text"], "One two [ad_1] three four five six seven");
+}
+
+#[test]
+fn ad_labels_are_whole_lines_in_any_language() {
+    let text =
+        "Первый абзац статьи.\n\n  РЕКЛАМА \n\nВторой абзац, где реклама упомянута.\nAnuncio";
+    let document = clean_with(
+        json!({"ad_lines": ["Реклама", "anuncio"]}),
+        json!({"id": "a", "text": text}),
+    );
+    assert_eq!(
+        document["text"],
+        "Первый абзац статьи.\n\nВторой абзац, где реклама упомянута."
+    );
+    assert_eq!(listed(&document, "ad_markers"), ["РЕКЛАМА", "Anuncio"]);
 }
 
 #[test]

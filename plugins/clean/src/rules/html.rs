@@ -18,44 +18,32 @@ const INLINE_ELEMENTS: &str = "a|abbr|b|bdi|bdo|big|button|cite|code|del|dfn|em|
 const ATTRIBUTES: &str =
     r#"(?:\s+[A-Za-z_:][-A-Za-z0-9_:.]*\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'=<>`]+))*"#;
 
-#[derive(Debug)]
-pub struct HtmlCleanup {
-    /// `<script>…</script>`, `<style>…</style>` and comments: removed whole.
-    hidden: Regex,
-    block_tag: Regex,
-    inline_tag: Regex,
-    entity: Regex,
-}
-
-impl HtmlCleanup {
-    pub fn new() -> Self {
+/// Removes tags, then decodes entities. Tags first: `&lt;b&gt;` is text
+/// about a tag, and must become `<b>`, not be removed. The patterns are
+/// compiled only for a text that has a `<` or a `&`: most text has neither,
+/// and a plugin instance serves a single document, so compiling them up
+/// front would cost every document the most expensive regexes of the plugin.
+pub fn apply(text: &str) -> (String, Change) {
+    let mut change = Change::default();
+    let mut text = text.to_string();
+    if text.contains('<') {
         let tag = |names: &str| {
             Regex::new(&format!(r#"(?i)</?(?:{names}){ATTRIBUTES}\s*/?>"#))
                 .expect("the tag pattern is valid")
         };
-        HtmlCleanup {
-            hidden: Regex::new(
-                r"(?is)<script\b[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<!--.*?-->",
-            )
-            .expect("the hidden-content pattern is valid"),
-            block_tag: tag(BLOCK_ELEMENTS),
-            inline_tag: tag(INLINE_ELEMENTS),
-            entity: Regex::new(
-                r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});",
-            )
-            .expect("the entity pattern is valid"),
-        }
+        let hidden = Regex::new(
+            r"(?is)<script(?:\s[^>]*)?>.*?</script\s*>|<style(?:\s[^>]*)?>.*?</style\s*>|<!--.*?-->",
+        )
+        .expect("the hidden-content pattern is valid");
+        text = remove(&hidden, &text, "", &mut change);
+        text = remove(&tag(BLOCK_ELEMENTS), &text, "\n", &mut change);
+        text = remove(&tag(INLINE_ELEMENTS), &text, "", &mut change);
     }
-
-    /// Tags first, then entities: `&lt;b&gt;` is text about a tag, and must
-    /// become `<b>`, not be removed.
-    pub fn apply(&self, text: &str) -> (String, Change) {
-        let mut change = Change::default();
-        let mut text = self.remove(&self.hidden, text, "", &mut change);
-        text = self.remove(&self.block_tag, &text, "\n", &mut change);
-        text = self.remove(&self.inline_tag, &text, "", &mut change);
-        let decoded = self
-            .entity
+    if text.contains('&') {
+        let entity =
+            Regex::new(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+                .expect("the entity pattern is valid");
+        text = entity
             .replace_all(&text, |found: &regex::Captures<'_>| {
                 let entity = &found[0];
                 let decoded = html_escape::decode_html_entities(entity);
@@ -65,16 +53,17 @@ impl HtmlCleanup {
                     change.count += 1;
                 }
                 decoded.into_owned()
-            });
-        (decoded.into_owned(), change)
+            })
+            .into_owned();
     }
+    (text, change)
+}
 
-    fn remove(&self, pattern: &Regex, text: &str, with: &str, change: &mut Change) -> String {
-        for found in pattern.find_iter(text) {
-            change.record(found.as_str());
-        }
-        pattern.replace_all(text, with).into_owned()
+fn remove(pattern: &Regex, text: &str, with: &str, change: &mut Change) -> String {
+    for found in pattern.find_iter(text) {
+        change.record(found.as_str());
     }
+    pattern.replace_all(text, with).into_owned()
 }
 
 #[cfg(test)]
@@ -82,7 +71,7 @@ mod tests {
     use super::*;
 
     fn strip(text: &str) -> String {
-        HtmlCleanup::new().apply(text).0
+        apply(text).0
     }
 
     #[test]
