@@ -30,7 +30,8 @@ pub struct Config {
     pub remove_tatweel: bool,
     /// Regular expressions (Rust `regex` syntax) of ad-slot and template
     /// markers to remove wherever they appear. The default is the built-in
-    /// list; setting this key replaces it, and `[]` turns marker removal off.
+    /// list; setting this key replaces it, and `[]` turns the patterns off
+    /// (whole-line labels are `ad_lines`).
     pub ad_markers: Vec<String>,
     /// More marker patterns, removed in addition to `ad_markers`.
     pub extra_ad_markers: Vec<String>,
@@ -55,14 +56,14 @@ pub struct Config {
     /// or by a character that is not a letter or digit, so "Source" does not
     /// match "Sourced".
     pub source_prefixes: Vec<String>,
-    /// Prefixes that mark a trailing byline ("By", "بقلم", "Автор"). A
-    /// byline must also be short (`max_byline_words`) and not end like a
-    /// sentence, so a closing sentence starting with "By" stays.
+    /// Prefixes that mark a trailing byline ("By", "بقلم", "Автор"). What
+    /// follows must read like a name (at most `max_byline_words` words of
+    /// letters), so a closing sentence starting with "By" stays.
     pub byline_prefixes: Vec<String>,
-    /// The most words a trailing byline may have. A line of at most this many
-    /// words without terminal punctuation, directly above a removed source
-    /// line, is taken for the author's name and removed with it; `0` keeps
-    /// such names.
+    /// The most words of a name in a trailing byline. A line of two to this
+    /// many words of letters, directly above a removed source line, is taken
+    /// for the author's name and removed with it; `0` keeps bylines and
+    /// names.
     pub max_byline_words: usize,
     /// Turn each run of spaces and tabs inside a line into one space, trim
     /// lines, turn CR LF, CR and Unicode line separators into LF, keep at
@@ -72,7 +73,7 @@ pub struct Config {
     /// rule may remove. A rule that would remove more changes nothing and
     /// reports what it held back in `meta.clean.held_back`.
     pub max_removed_share: f64,
-    /// Quality thresholds: a document whose signals pass a set threshold is
+    /// Quality thresholds: a document whose signals fail a set threshold is
     /// dropped, and the reason names the signal. None is set by default.
     pub drop: DropThresholds,
 }

@@ -77,21 +77,31 @@ impl SourceLineRemoval {
         if rest_after_prefix(&line, &self.source_prefixes).is_some() {
             return Some(Trailer::Source);
         }
-        let short_name = |words: &str| {
-            let count = words.split_whitespace().count();
-            count <= self.max_byline_words
-                && !ends_sentence(words)
-                && !words.contains(|c: char| c.is_numeric())
-        };
         if let Some(rest) = rest_after_prefix(&line, &self.byline_prefixes) {
-            if short_name(rest) {
+            if self.is_name(rest, 1) {
                 return Some(Trailer::Byline);
             }
         }
-        if below == Some(Trailer::Source) && !line.ends_with(':') && short_name(&line) {
+        if below == Some(Trailer::Source) && self.is_name(&line, 2) {
             return Some(Trailer::Name);
         }
         None
+    }
+}
+
+impl SourceLineRemoval {
+    /// Whether `words` reads like a person's name: at least `min_words` and
+    /// at most `max_byline_words` words of letters (in any script), with
+    /// nothing but initials' dots, apostrophes and hyphens besides. A comma,
+    /// a digit or a colon makes it a phrase ("Por favor, comparta"), and a
+    /// line of unspaced CJK text is one "word", so a bare name needs two.
+    fn is_name(&self, words: &str, min_words: usize) -> bool {
+        let count = words.split_whitespace().count();
+        (min_words..=self.max_byline_words).contains(&count)
+            && !ends_sentence(words)
+            && words.chars().all(|c| {
+                c.is_alphabetic() || c.is_whitespace() || matches!(c, '.' | '\'' | '’' | '-' | '‐')
+            })
     }
 }
 
@@ -159,9 +169,24 @@ mod tests {
             "Body.\nSourcedough bread is tasty.",
             "Body.\nالمصدرة للنفط",
             "Body.\nJane Doe",
+            "Body.\nPor favor, comparta esta nota",
         ] {
             assert_eq!(remove(text).0, text);
         }
+    }
+
+    #[test]
+    fn only_a_name_goes_with_the_source_line() {
+        // Unspaced CJK text is one "word": not a name.
+        assert_eq!(
+            remove("第一段。\n欢迎到现场交流\n来源：新华社").0,
+            "第一段。\n欢迎到现场交流"
+        );
+        assert_eq!(
+            remove("Body.\nRead more, share\nSource: AP").0,
+            "Body.\nRead more, share"
+        );
+        assert_eq!(remove("Body.\nJ. O’Neil-Smith\nSource: AP").0, "Body.");
     }
 
     #[test]
