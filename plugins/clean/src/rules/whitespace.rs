@@ -34,12 +34,11 @@ pub fn apply(text: &str) -> (String, Change) {
     let mut change = Change::default();
     let mut out = String::with_capacity(text.len());
     let mut pending_blank = false;
+    let (mut blank_lines, mut kept_blank_lines) = (0, 0);
     for line in text.split('\n') {
         let collapsed = collapse_inline_whitespace(line);
         if collapsed.is_empty() {
-            if pending_blank || out.is_empty() {
-                change.count += 1;
-            }
+            blank_lines += 1;
             pending_blank = true;
             continue;
         }
@@ -47,11 +46,13 @@ pub fn apply(text: &str) -> (String, Change) {
             change.count += 1;
         }
         if !out.is_empty() {
+            kept_blank_lines += usize::from(pending_blank);
             out.push_str(if pending_blank { "\n\n" } else { "\n" });
         }
         out.push_str(&collapsed);
         pending_blank = false;
     }
+    change.count += blank_lines - kept_blank_lines;
     (out, change)
 }
 
@@ -87,8 +88,10 @@ mod tests {
 
     #[test]
     fn runs_collapse_and_blank_lines_shrink() {
-        let (text, _) = apply("\n\n  Один   два\t три \n\n\n\nчетыре\nпять  \n\n");
+        let (text, change) = apply("\n\n  Один   два\t три \n\n\n\nчетыре\nпять  \n\n");
         assert_eq!(text, "Один два три\n\nчетыре\nпять");
+        // Two lines changed; of seven blank lines, one stays.
+        assert_eq!(change.count, 2 + 6);
     }
 
     #[test]
