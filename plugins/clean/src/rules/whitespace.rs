@@ -1,0 +1,101 @@
+//! Whitespace, line endings and blank-line runs. Line breaks are unified
+//! first, so every line-level rule sees LF only; the layout pass runs last.
+//! A lone non-ASCII space (U+3000 between CJK words, a no-break space) is
+//! kept as written: only runs and tabs become one plain space.
+
+use crate::report::Change;
+
+/// Turns CR LF, CR, and the line breaks Unicode and old encodings add
+/// (U+2028, U+2029, NEL, vertical tab, form feed) into LF.
+pub fn unify_line_breaks(text: &str) -> (String, Change) {
+    let mut change = Change::default();
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                change.count += 1;
+                out.push('\n');
+            }
+            '\u{2028}' | '\u{2029}' | '\u{85}' | '\u{0B}' | '\u{0C}' => {
+                change.count += 1;
+                out.push('\n');
+            }
+            _ => out.push(c),
+        }
+    }
+    (out, change)
+}
+
+/// Trims lines, collapses whitespace runs inside them, keeps at most one
+/// blank line between paragraphs and none at either end.
+pub fn apply(text: &str) -> (String, Change) {
+    let mut change = Change::default();
+    let mut out = String::with_capacity(text.len());
+    let mut pending_blank = false;
+    let (mut blank_lines, mut kept_blank_lines) = (0, 0);
+    for line in text.split('\n') {
+        let collapsed = collapse_inline_whitespace(line);
+        if collapsed.is_empty() {
+            blank_lines += 1;
+            pending_blank = true;
+            continue;
+        }
+        if collapsed != line {
+            change.count += 1;
+        }
+        if !out.is_empty() {
+            kept_blank_lines += usize::from(pending_blank);
+            out.push_str(if pending_blank { "\n\n" } else { "\n" });
+        }
+        out.push_str(&collapsed);
+        pending_blank = false;
+    }
+    change.count += blank_lines - kept_blank_lines;
+    (out, change)
+}
+
+/// Trims a line and turns each run of whitespace inside it into one space.
+fn collapse_inline_whitespace(line: &str) -> String {
+    let line = line.trim();
+    let mut collapsed = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !c.is_whitespace() {
+            collapsed.push(c);
+            continue;
+        }
+        let mut run_length = 1;
+        while chars.next_if(|next| next.is_whitespace()).is_some() {
+            run_length += 1;
+        }
+        collapsed.push(if run_length == 1 && c != '\t' { c } else { ' ' });
+    }
+    collapsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_break_becomes_lf() {
+        let (text, change) = unify_line_breaks("a\r\nb\rc\u{2028}d\u{C}e\nf");
+        assert_eq!(text, "a\nb\nc\nd\ne\nf");
+        assert_eq!(change.count, 4);
+    }
+
+    #[test]
+    fn runs_collapse_and_blank_lines_shrink() {
+        let (text, change) = apply("\n\n  Один   два\t три \n\n\n\nчетыре\nпять  \n\n");
+        assert_eq!(text, "Один два три\n\nчетыре\nпять");
+        // Two lines changed; of seven blank lines, one stays.
+        assert_eq!(change.count, 2 + 6);
+    }
+
+    #[test]
+    fn a_lone_ideographic_space_is_kept() {
+        assert_eq!(apply("今天　天气很好。").0, "今天　天气很好。");
+    }
+}
