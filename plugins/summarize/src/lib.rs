@@ -1,26 +1,82 @@
-//! The `summarize` plugin: an extractive summary, the few most central
-//! sentences of the text in their original order. It quotes, never
-//! paraphrases: each chosen sentence is located in the text by char offsets
-//! that give back exactly its words.
+//! The `summarize` plugin: an extractive summary, the sentences that best
+//! cover the text, in their original order. It quotes, never paraphrases:
+//! each chosen sentence is located in the text by char offsets that give back
+//! exactly its words. The same input always gives the same summary.
 
 mod ranking;
+mod selection;
 mod sentences;
+mod terms;
 
 use docpipe_plugin_sdk::{export_plugin, JsonSchema, Plugin, PluginError, Verdict};
 use serde::{Deserialize, Serialize};
 
-/// Configuration of a `summarize` stage.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+use selection::Budget;
+use terms::{StopWordCache, Vocabulary};
+
+/// Configuration of a `summarize` stage: its length budget, given by at most
+/// one of `sentences`, `words` and `ratio` (none: 3 sentences).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    /// How many sentences the summary keeps (at least 1). A text with fewer
-    /// sentences is summarized by all of them.
-    pub sentences: usize,
+    /// How many sentences the summary keeps (at least 1; 3 when no budget is
+    /// given). A text with fewer sentences is summarized by all of them.
+    #[schemars(with = "usize")]
+    pub sentences: Option<usize>,
+    /// The most words (UAX #29 words) the summary may have (at least 1). When
+    /// not even the best sentence fits, the summary is that sentence alone.
+    #[schemars(with = "usize")]
+    pub words: Option<usize>,
+    /// The summary's length as a share of the text's words, above 0 and at
+    /// most 1 (0.2: about a fifth), with the same rule as `words`.
+    #[schemars(with = "f64")]
+    pub ratio: Option<f64>,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Config { sentences: 3 }
+/// The length budget a config asks for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Length {
+    Sentences(usize),
+    Words(usize),
+    Ratio(f64),
+}
+
+impl Config {
+    fn length(&self) -> Result<Length, PluginError> {
+        let given = [
+            self.sentences.map(|_| "sentences"),
+            self.words.map(|_| "words"),
+            self.ratio.map(|_| "ratio"),
+        ];
+        let given: Vec<&str> = given.into_iter().flatten().collect();
+        if given.len() > 1 {
+            return Err(PluginError::new(
+                "invalid-config",
+                format!(
+                    "give one length budget, not {}: `sentences`, `words` or `ratio`",
+                    given.join(" and ")
+                ),
+            )
+            .at(format!("/{}", given[1])));
+        }
+        match (self.sentences, self.words, self.ratio) {
+            (Some(0), _, _) => Err(PluginError::new(
+                "invalid-config",
+                "sentences must be at least 1",
+            )
+            .at("/sentences")),
+            (_, Some(0), _) => {
+                Err(PluginError::new("invalid-config", "words must be at least 1").at("/words"))
+            }
+            (_, _, Some(ratio)) if !(ratio > 0.0 && ratio <= 1.0) => Err(PluginError::new(
+                "invalid-config",
+                format!("ratio must be above 0 and at most 1, not {ratio}"),
+            )
+            .at("/ratio")),
+            (_, Some(words), _) => Ok(Length::Words(words)),
+            (_, _, Some(ratio)) => Ok(Length::Ratio(ratio)),
+            (sentences, _, _) => Ok(Length::Sentences(sentences.unwrap_or(3))),
+        }
     }
 }
 
@@ -29,8 +85,11 @@ impl Default for Config {
 pub struct Input {
     /// The text to summarize.
     pub text: String,
-    /// The language found by `langdetect`, if that stage ran. Not used yet;
-    /// declared so per-language tuning can come without a contract change.
+    /// The document's title, if it has one: sentences close to it rank higher.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The language found by `langdetect`, if that stage ran: it chooses the
+    /// stop words. Without it every word counts, weighted by how rare it is.
     #[serde(default)]
     pub lang: Option<LangHint>,
 }
@@ -38,7 +97,7 @@ pub struct Input {
 /// The part of `langdetect`'s output `summarize` may read.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct LangHint {
-    /// ISO 639 code, e.g. `en`, `ar`, `zh`, or `und`.
+    /// ISO 639-1 code, e.g. `en`, `ar`, `zh`, or `und`.
     #[serde(default)]
     pub code: Option<String>,
 }
@@ -64,18 +123,20 @@ pub struct Summary {
 pub struct SummarySentence {
     /// The sentence, exactly as in the text (trimmed).
     pub text: String,
-    /// Offset of its first character in `text`, in Unicode scalar values.
+    /// Offset of its first character in `text`, in Unicode scalar values
+    /// (chars, not bytes or UTF-16 units).
     pub start: usize,
     /// Offset just past its last character, in Unicode scalar values.
     pub end: usize,
-    /// How central the sentence is, higher is more (about 0 to 1.1).
+    /// Its rank score, from 0 to 1 (1 for the document's best sentence).
     pub score: f64,
 }
 
 /// A configured `summarize` stage.
 #[derive(Debug)]
 pub struct Summarize {
-    sentences: usize,
+    length: Length,
+    stop_words: StopWordCache,
 }
 
 impl Plugin for Summarize {
@@ -87,33 +148,55 @@ impl Plugin for Summarize {
     type Output = Output;
 
     fn new(config: Config) -> Result<Self, PluginError> {
-        if config.sentences == 0 {
-            return Err(
-                PluginError::new("invalid-config", "sentences must be at least 1").at("/sentences"),
-            );
-        }
         Ok(Summarize {
-            sentences: config.sentences,
+            length: config.length()?,
+            stop_words: StopWordCache::default(),
         })
     }
 
     fn process(&mut self, input: Input) -> Result<Verdict<Output>, PluginError> {
-        Ok(Verdict::keep(Output {
-            summary: summarize(&input.text, self.sentences),
-        }))
+        let code = input.lang.as_ref().and_then(|lang| lang.code.as_deref());
+        let summary = summarize(
+            &input.text,
+            input.title.as_deref(),
+            self.stop_words.get(code),
+            self.length,
+        );
+        Ok(Verdict::keep(Output { summary }))
     }
 }
 
-fn summarize(text: &str, wanted: usize) -> Summary {
+fn summarize(
+    text: &str,
+    title: Option<&str>,
+    stop_words: &terms::StopWords,
+    length: Length,
+) -> Summary {
     let sentences = sentences::split(text);
-    let texts: Vec<&str> = sentences.iter().map(|s| s.text).collect();
-    let scores = ranking::score(&texts);
-
-    let mut chosen: Vec<usize> = (0..sentences.len()).collect();
-    // Best first; equal scores go to the earlier sentence, so the choice is stable.
-    chosen.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
-    chosen.truncate(wanted);
-    chosen.sort_unstable();
+    let mut vocabulary = Vocabulary::default();
+    let terms: Vec<terms::SentenceTerms> = sentences
+        .iter()
+        .map(|sentence| vocabulary.terms(sentence.text, stop_words))
+        .collect();
+    let title = title
+        .filter(|title| !title.trim().is_empty())
+        .map(|title| vocabulary.terms(title, stop_words));
+    let words: Vec<usize> = terms.iter().map(|t| t.words).collect();
+    let budget = match length {
+        Length::Sentences(count) => Budget::Sentences(count),
+        Length::Words(count) => Budget::Words(count),
+        Length::Ratio(ratio) => {
+            let total: usize = words.iter().sum();
+            Budget::Words(((total as f64 * ratio).round() as usize).max(1))
+        }
+    };
+    let ranking = ranking::rank(
+        &terms,
+        title.as_ref(),
+        vocabulary.len(),
+        matches!(budget, Budget::Sentences(_)),
+    );
+    let chosen = selection::select(&ranking, &words, budget);
 
     let sentences: Vec<SummarySentence> = chosen
         .into_iter()
@@ -121,7 +204,7 @@ fn summarize(text: &str, wanted: usize) -> Summary {
             text: sentences[index].text.to_string(),
             start: sentences[index].char_start,
             end: sentences[index].char_end,
-            score: (scores[index] * 10_000.0).round() / 10_000.0,
+            score: (ranking.scores[index] * 10_000.0).round() / 10_000.0,
         })
         .collect();
     Summary {
