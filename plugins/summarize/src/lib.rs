@@ -3,10 +3,14 @@
 //! each chosen sentence is located in the text by char offsets that give back
 //! exactly its words. The same input always gives the same summary.
 
+#[cfg(test)]
+mod generated_texts;
 mod ranking;
 mod selection;
+mod sentence_bounds;
 mod sentences;
 mod terms;
+mod words;
 
 use docpipe_plugin_sdk::{export_plugin, JsonSchema, Plugin, PluginError, Verdict};
 use serde::{Deserialize, Serialize};

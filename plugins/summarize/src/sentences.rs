@@ -10,6 +10,7 @@
 //! middle of a sentence). A news dateline opening the text (`DUBAI (CNN) --`)
 //! is left out: it is not part of the first sentence.
 
+use crate::sentence_bounds::sentence_segments;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// One sentence, trimmed, located in the text by offsets in Unicode scalar
@@ -74,7 +75,7 @@ pub fn split(text: &str) -> Vec<Sentence<'_>> {
             paragraph_text = &paragraph_text[skip..];
         }
         let mut pieces: Vec<(usize, usize)> = Vec::new();
-        for (segment_start, segment) in paragraph_text.split_sentence_bound_indices() {
+        for (segment_start, segment) in sentence_segments(paragraph_text) {
             for (piece_start, piece) in split_after_hard_terminators(segment) {
                 let start = paragraph_start + segment_start + piece_start;
                 pieces.push((start, start + piece.len()));
@@ -112,6 +113,8 @@ fn paragraphs(text: &str) -> Vec<(usize, &str)> {
 
 /// Longest a dateline may be, in words.
 const DATELINE_MAX_WORDS: usize = 12;
+/// Where the dash after a dateline must come by, in bytes.
+const DATELINE_MAX_BYTES: usize = 200;
 
 /// The byte length of a news dateline opening `paragraph`, with the dash and
 /// the spaces that follow it, or 0. A dateline is a place and an agency in
@@ -119,7 +122,8 @@ const DATELINE_MAX_WORDS: usize = 12;
 /// العربية المتحدة (CNN)-- `), or a place in capitals followed by a spaced
 /// dash (`WASHINGTON — `), all on the first line, in a few words.
 fn dateline_len(paragraph: &str) -> usize {
-    let Some(dash) = paragraph.find(['-', '–', '—']) else {
+    let head = &paragraph[..paragraph.floor_char_boundary(DATELINE_MAX_BYTES)];
+    let Some(dash) = head.find(['-', '–', '—']) else {
         return 0;
     };
     let before = &paragraph[..dash];

@@ -4,9 +4,9 @@
 //! UAX #29 gives one character at a time, become character bigrams, the usual
 //! unit for comparing Chinese and Japanese text without a dictionary.
 
+use crate::words;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
-use unicode_segmentation::UnicodeSegmentation;
 
 /// Stop words of one language, or none when the language is unknown or has
 /// no list: the inverse sentence frequency in the ranking then keeps common
@@ -70,7 +70,7 @@ impl Vocabulary {
         let mut folded = String::new();
         // The last ideograph seen, and whether it began its run.
         let mut ideograph: Option<(char, bool)> = None;
-        for word in text.unicode_words() {
+        for word in words::words(text) {
             words += 1;
             let mut chars = word.chars();
             if let (Some(c), None) = (chars.next(), chars.next()) {
