@@ -230,15 +230,25 @@ mod tests {
     use serde_json::{json, Value};
 
     fn summarize(config: Value, text: &str) -> Value {
+        summarize_document(
+            config,
+            json!({"id": "doc", "text": text, "lang": {"code": "xx", "confidence": 1.0}}),
+        )
+    }
+
+    fn summarize_document(config: Value, document: Value) -> Value {
+        let text = document["text"].as_str().unwrap().to_string();
         let out = Harness::<Summarize>::new(config)
             .unwrap()
-            .process_value(
-                json!({"id": "doc", "text": text, "lang": {"code": "xx", "confidence": 1.0}}),
-            )
+            .process_value(document)
             .unwrap()
             .expect("summarize never drops a document");
-        assert_offsets_quote_the_text(text, &out["summary"]);
+        assert_offsets_quote_the_text(&text, &out["summary"]);
         out["summary"].clone()
+    }
+
+    fn word_count(summary: &Value) -> usize {
+        words::words(summary["text"].as_str().unwrap()).count()
     }
 
     fn assert_offsets_quote_the_text(text: &str, summary: &Value) {
@@ -327,5 +337,160 @@ mod tests {
     fn zero_sentences_is_a_config_error() {
         let error = Harness::<Summarize>::new(json!({"sentences": 0})).unwrap_err();
         assert_eq!(error.pointer.as_deref(), Some("/sentences"));
+    }
+
+    #[test]
+    fn bad_budgets_are_config_errors_at_their_key() {
+        for (config, pointer) in [
+            (json!({"words": 0}), "/words"),
+            (json!({"ratio": 0.0}), "/ratio"),
+            (json!({"ratio": 1.5}), "/ratio"),
+            (json!({"sentences": 2, "words": 40}), "/words"),
+            (json!({"words": 40, "ratio": 0.5}), "/ratio"),
+        ] {
+            let error = Harness::<Summarize>::new(config.clone()).unwrap_err();
+            assert_eq!(error.pointer.as_deref(), Some(pointer), "{config}");
+        }
+    }
+
+    /// Eight sentences on a port strike, with an aside on the weather.
+    const STRIKE: &str =
+        "Dock workers in the port city began a strike on Monday over pay and hours. \
+        The union said the strike would last until the port authority raised pay. \
+        It rained all day. \
+        Ships waited outside the port as the strike stopped all loading of cargo. \
+        The port authority said it would meet the union about pay on Thursday.\n\n\
+        Shops near the harbour stayed open. \
+        Dock workers say their pay has not risen in six years while hours grew longer. \
+        A spokesman for the union said the strike had wide support among workers.";
+
+    #[test]
+    fn a_sentence_budget_keeps_that_many_sentences() {
+        for wanted in 1..=4 {
+            let summary = summarize(json!({ "sentences": wanted }), STRIKE);
+            assert_eq!(chosen(&summary).len(), wanted);
+        }
+        let weather = summarize(json!({"sentences": 4}), STRIKE);
+        assert!(!chosen(&weather).contains(&"It rained all day."));
+    }
+
+    #[test]
+    fn a_word_budget_is_never_exceeded_by_more_than_one_sentence() {
+        for budget in [15, 30, 45, 80] {
+            let summary = summarize(json!({ "words": budget }), STRIKE);
+            assert!(word_count(&summary) <= budget, "{budget}: {summary}");
+            assert!(!chosen(&summary).is_empty());
+        }
+        // Not even the best sentence fits: it is the summary alone.
+        let tight = summarize(json!({"words": 3}), STRIKE);
+        assert_eq!(chosen(&tight).len(), 1);
+    }
+
+    #[test]
+    fn a_ratio_is_a_share_of_the_texts_words() {
+        let total = words::words(STRIKE).count();
+        let half = summarize(json!({"ratio": 0.5}), STRIKE);
+        assert!(word_count(&half) <= total / 2 + 1, "{half}");
+        assert!(word_count(&half) > total / 4, "{half}");
+        let all = summarize(json!({"ratio": 1.0}), STRIKE);
+        assert_eq!(chosen(&all).len(), 8);
+    }
+
+    #[test]
+    fn the_same_input_gives_the_same_summary() {
+        let first = summarize(json!({"sentences": 3}), STRIKE);
+        for _ in 0..3 {
+            assert_eq!(summarize(json!({"sentences": 3}), STRIKE), first);
+        }
+        // One instance, many documents: nothing carries over between them.
+        let mut harness = Harness::<Summarize>::new(json!({"sentences": 3})).unwrap();
+        let document = json!({"id": "a", "text": STRIKE});
+        let once = harness.process_value(document.clone()).unwrap();
+        harness
+            .process_value(json!({"id": "b", "text": ENGLISH}))
+            .unwrap();
+        assert_eq!(harness.process_value(document).unwrap(), once);
+    }
+
+    #[test]
+    fn a_repeated_sentence_is_never_chosen_twice() {
+        let text = "The bridge will close on Friday for repairs to its deck. \
+            Drivers should use the ferry instead. \
+            The bridge will close on Friday for repairs to its deck! \
+            Repairs are expected to take two weeks.";
+        let summary = summarize(json!({"sentences": 3}), text);
+        let bridge = chosen(&summary)
+            .iter()
+            .filter(|s| s.starts_with("The bridge"))
+            .count();
+        assert_eq!(bridge, 1, "{summary}");
+    }
+
+    #[test]
+    fn works_without_language_and_title_and_uses_them_when_given() {
+        let bare = summarize_document(json!({"sentences": 2}), json!({"id": "a", "text": STRIKE}));
+        assert_eq!(chosen(&bare).len(), 2);
+        let titled = summarize_document(
+            json!({"sentences": 1}),
+            json!({"id": "a", "text": STRIKE, "title": "Shops by the harbour stay open",
+                   "lang": {"code": "en"}}),
+        );
+        // The lead still wins a one-sentence summary, but the title lifts
+        // the sentence that matches it above the rest.
+        let scores: Vec<f64> = summarize_document(
+            json!({"ratio": 1.0}),
+            json!({"id": "a", "text": STRIKE, "title": "Shops by the harbour stay open"}),
+        )["sentences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["score"].as_f64().unwrap())
+            .collect();
+        let untitled: Vec<f64> =
+            summarize_document(json!({"ratio": 1.0}), json!({"id": "a", "text": STRIKE}))
+                ["sentences"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["score"].as_f64().unwrap())
+                .collect();
+        assert!(scores[5] > untitled[5], "{scores:?} {untitled:?}");
+        assert_eq!(chosen(&titled).len(), 1);
+    }
+
+    #[test]
+    fn hindi_sentences_end_at_the_danda() {
+        let text = "सरकार ने किसानों के लिए नई योजना की घोषणा की। \
+            इस योजना से किसानों को 2.5 प्रतिशत सस्ता ऋण मिलेगा। \
+            क्या यह योजना सफल होगी? \
+            आज मौसम साफ़ था।";
+        let summary = summarize_document(
+            json!({"sentences": 2}),
+            json!({"id": "hi", "text": text, "lang": {"code": "hi"}}),
+        );
+        assert_eq!(
+            chosen(&summary),
+            [
+                "सरकार ने किसानों के लिए नई योजना की घोषणा की।",
+                "इस योजना से किसानों को 2.5 प्रतिशत सस्ता ऋण मिलेगा।",
+            ]
+        );
+    }
+
+    #[test]
+    fn arabic_dateline_and_question_mark() {
+        let text =
+            "القاهرة، مصر (CNN)-- أعلنت الحكومة المصرية خطة جديدة لدعم المزارعين في الصعيد. \
+            هل تنجح الخطة؟ \
+            وقالت الحكومة إن الخطة ستوفر قروضا للمزارعين بفائدة 2.5 في المئة.";
+        let summary = summarize_document(
+            json!({"sentences": 1}),
+            json!({"id": "ar", "text": text, "lang": {"code": "ar"}}),
+        );
+        assert_eq!(
+            chosen(&summary),
+            ["أعلنت الحكومة المصرية خطة جديدة لدعم المزارعين في الصعيد."]
+        );
+        assert_eq!(summary["sentences"][0]["start"], 21);
     }
 }
