@@ -25,16 +25,23 @@ use terms::{StopWordCache, Vocabulary};
 pub struct Config {
     /// How many sentences the summary keeps (at least 1; 3 when no budget is
     /// given). A text with fewer sentences is summarized by all of them.
-    #[schemars(with = "usize")]
+    #[schemars(with = "usize", transform = without_default)]
     pub sentences: Option<usize>,
     /// The most words (UAX #29 words) the summary may have (at least 1). When
     /// not even the best sentence fits, the summary is that sentence alone.
-    #[schemars(with = "usize")]
+    #[schemars(with = "usize", transform = without_default)]
     pub words: Option<usize>,
     /// The summary's length as a share of the text's words, above 0 and at
     /// most 1 (0.2: about a fifth), with the same rule as `words`.
-    #[schemars(with = "f64")]
+    #[schemars(with = "f64", transform = without_default)]
     pub ratio: Option<f64>,
+}
+
+/// Drops the `default` schemars derives from `Config::default()`: `null`
+/// would read as a valid value, and the real default (3 sentences) applies
+/// only when no budget key is given.
+fn without_default(schema: &mut schemars::Schema) {
+    schema.remove("default");
 }
 
 /// The length budget a config asks for.
@@ -182,8 +189,17 @@ fn summarize(
         .iter()
         .map(|sentence| vocabulary.terms(sentence.text, stop_words))
         .collect();
+    // Headings are not summary sentences, unless the text has nothing else;
+    // the lead is the first sentence under them, and a headline above it
+    // stands in for a missing title.
+    let lead = sentences.iter().position(|s| !s.heading);
+    let eligible: Vec<bool> = sentences
+        .iter()
+        .map(|s| lead.is_none() || !s.heading)
+        .collect();
     let title = title
         .filter(|title| !title.trim().is_empty())
+        .or_else(|| lead.filter(|&first| first > 0).map(|_| sentences[0].text))
         .map(|title| vocabulary.terms(title, stop_words));
     let words: Vec<usize> = terms.iter().map(|t| t.words).collect();
     let budget = match length {
@@ -198,9 +214,10 @@ fn summarize(
         &terms,
         title.as_ref(),
         vocabulary.len(),
+        lead,
         matches!(budget, Budget::Sentences(_)),
     );
-    let chosen = selection::select(&ranking, &words, budget);
+    let chosen = selection::select(&ranking, &words, &eligible, budget);
 
     let sentences: Vec<SummarySentence> = chosen
         .into_iter()
@@ -492,5 +509,24 @@ mod tests {
             ["أعلنت الحكومة المصرية خطة جديدة لدعم المزارعين في الصعيد."]
         );
         assert_eq!(summary["sentences"][0]["start"], 21);
+    }
+
+    #[test]
+    fn a_headline_is_not_a_summary_sentence_but_stands_in_for_the_title() {
+        let text = format!("Shops by the harbour stay open\n\n{STRIKE}");
+        let summary = summarize(json!({"ratio": 1.0}), &text);
+        assert!(!chosen(&summary).contains(&"Shops by the harbour stay open"));
+        let scores: Vec<f64> = summary["sentences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["score"].as_f64().unwrap())
+            .collect();
+        let untitled = summarize(json!({"ratio": 1.0}), STRIKE);
+        // "Shops near the harbour stayed open." gains from the headline.
+        assert!(scores[5] > untitled["sentences"][5]["score"].as_f64().unwrap());
+        // A text of headings only is summarized by them.
+        let list = summarize(json!({"sentences": 1}), "Agenda\n\nBudget review");
+        assert_eq!(chosen(&list).len(), 1);
     }
 }

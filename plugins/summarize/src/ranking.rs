@@ -44,11 +44,13 @@ pub struct Ranking {
 }
 
 /// Ranks `sentences` (in text order). `vocabulary` is the number of distinct
-/// term ids; `prefer_long` is set under a sentence budget.
+/// term ids; `lead` is the index of the first sentence that is not a
+/// heading; `prefer_long` is set under a sentence budget.
 pub fn rank(
     sentences: &[SentenceTerms],
     title: Option<&SentenceTerms>,
     vocabulary: usize,
+    lead: Option<usize>,
     prefer_long: bool,
 ) -> Ranking {
     let count = sentences.len();
@@ -85,7 +87,7 @@ pub fn rank(
             } else {
                 0.0
             };
-            let lead = if index == 0 { 1.0 } else { 0.0 };
+            let lead = if Some(index) == lead { 1.0 } else { 0.0 };
             let on_title = title_vector
                 .as_ref()
                 .map_or(0.0, |title| cosine(&vectors[index], title));
@@ -244,7 +246,7 @@ mod tests {
     fn ranked(texts: &[&str], title: Option<&str>) -> Vec<f64> {
         let (sentences, mut vocabulary) = english_terms(texts);
         let title = title.map(|t| vocabulary.terms(t, &StopWords::for_language("en")));
-        rank(&sentences, title.as_ref(), vocabulary.len(), false).scores
+        rank(&sentences, title.as_ref(), vocabulary.len(), Some(0), false).scores
     }
 
     const TEXTS: [&str; 5] = [

@@ -20,13 +20,14 @@ pub enum Budget {
     Words(usize),
 }
 
-/// The chosen sentences' indexes, ascending. Never empty when some sentence
-/// has a word: if no sentence fits a word budget, the best one is taken alone.
-pub fn select(ranking: &Ranking, words: &[usize], budget: Budget) -> Vec<usize> {
+/// The chosen sentences' indexes, ascending, among the `eligible` ones. Never
+/// empty when an eligible sentence has a word: if none fits a word budget,
+/// the best one is taken alone.
+pub fn select(ranking: &Ranking, words: &[usize], eligible: &[bool], budget: Budget) -> Vec<usize> {
     let count = ranking.scores.len();
     let mut chosen: Vec<usize> = Vec::new();
     let mut closest_chosen = vec![0.0f64; count];
-    let mut available = vec![true; count];
+    let mut available: Vec<bool> = (0..count).map(|i| eligible[i] && words[i] > 0).collect();
     let mut words_left = match budget {
         Budget::Words(limit) => limit,
         Budget::Sentences(_) => usize::MAX,
@@ -39,7 +40,7 @@ pub fn select(ranking: &Ranking, words: &[usize], budget: Budget) -> Vec<usize> 
         }
         let mut best: Option<(usize, f64)> = None;
         for index in 0..count {
-            if !available[index] || words[index] == 0 {
+            if !available[index] {
                 continue;
             }
             if words[index] > words_left || closest_chosen[index] >= DUPLICATE {
@@ -68,7 +69,7 @@ pub fn select(ranking: &Ranking, words: &[usize], budget: Budget) -> Vec<usize> 
         // Nothing fits the word budget: a summary of one too-long sentence
         // beats an empty one.
         let best = (0..count)
-            .filter(|&index| words[index] > 0)
+            .filter(|&index| eligible[index] && words[index] > 0)
             .max_by(|&a, &b| {
                 ranking.scores[a]
                     .total_cmp(&ranking.scores[b])
@@ -95,7 +96,7 @@ mod tests {
     fn a_near_copy_of_a_chosen_sentence_is_skipped() {
         let ranking = ranking(&[1.0, 0.99, 0.5], &[&[(0, 1.0)], &[(0, 1.0)], &[(1, 1.0)]]);
         assert_eq!(
-            select(&ranking, &[10, 10, 10], Budget::Sentences(2)),
+            select(&ranking, &[10, 10, 10], &[true; 3], Budget::Sentences(2)),
             [0, 2]
         );
     }
@@ -103,14 +104,23 @@ mod tests {
     #[test]
     fn word_budgets_take_what_fits() {
         let ranking = ranking(&[1.0, 0.9, 0.8], &[&[(0, 1.0)], &[(1, 1.0)], &[(2, 1.0)]]);
-        assert_eq!(select(&ranking, &[10, 30, 5], Budget::Words(20)), [0, 2]);
+        assert_eq!(
+            select(&ranking, &[10, 30, 5], &[true; 3], Budget::Words(20)),
+            [0, 2]
+        );
         // Nothing fits: the best sentence alone.
-        assert_eq!(select(&ranking, &[10, 30, 5], Budget::Words(3)), [0]);
+        assert_eq!(
+            select(&ranking, &[10, 30, 5], &[true; 3], Budget::Words(3)),
+            [0]
+        );
     }
 
     #[test]
     fn equal_scores_go_to_the_earlier_sentence() {
         let ranking = ranking(&[0.5, 0.5, 0.5], &[&[(0, 1.0)], &[(1, 1.0)], &[(2, 1.0)]]);
-        assert_eq!(select(&ranking, &[5, 5, 5], Budget::Sentences(1)), [0]);
+        assert_eq!(
+            select(&ranking, &[5, 5, 5], &[true; 3], Budget::Sentences(1)),
+            [0]
+        );
     }
 }

@@ -11,6 +11,7 @@
 //! is left out: it is not part of the first sentence.
 
 use crate::sentence_bounds::sentence_segments;
+use crate::words;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// One sentence, trimmed, located in the text by offsets in Unicode scalar
@@ -20,7 +21,13 @@ pub struct Sentence<'a> {
     pub text: &'a str,
     pub char_start: usize,
     pub char_end: usize,
+    /// A line of its own with no closing mark and few words: a headline or
+    /// a section heading, which names a topic rather than saying something.
+    pub heading: bool,
 }
+
+/// Most words a heading line has.
+const HEADING_MAX_WORDS: usize = 20;
 
 /// Sentence marks after which a sentence always ends, even where UAX #29
 /// would go on (e.g. `。` directly followed by a quote mark and more text):
@@ -266,6 +273,21 @@ fn trimmed_span(text: &str, start: usize, end: usize) -> Option<(usize, usize)> 
     Some((start + leading, start + piece.trim_end().len()))
 }
 
+/// Whether `text[start..end]` is a whole line without a closing mark, in a
+/// few words.
+fn is_heading(text: &str, start: usize, end: usize) -> bool {
+    let horizontal = [' ', '\t'];
+    let before = text[..start].trim_end_matches(horizontal);
+    let after = text[end..].trim_start_matches(horizontal);
+    let whole_line = (before.is_empty() || before.ends_with('\n'))
+        && (after.is_empty() || after.starts_with(['\n', '\r']));
+    let sentence = &text[start..end];
+    let unclosed = sentence
+        .trim_end_matches(|c| is_closing(c) && !HARD_TERMINATORS.contains(&c))
+        .ends_with(char::is_alphanumeric);
+    whole_line && unclosed && words::words(sentence).count() <= HEADING_MAX_WORDS
+}
+
 /// Adds char offsets to ordered byte spans in one pass over the text.
 fn locate_in_chars(text: &str, spans: Vec<(usize, usize)>) -> Vec<Sentence<'_>> {
     let mut chars_before = 0;
@@ -281,6 +303,7 @@ fn locate_in_chars(text: &str, spans: Vec<(usize, usize)>) -> Vec<Sentence<'_>> 
                 text: &text[byte_start..byte_end],
                 char_start,
                 char_end: chars_before,
+                heading: is_heading(text, byte_start, byte_end),
             }
         })
         .collect()
@@ -427,6 +450,24 @@ mod tests {
             ["The minister said (on Monday) - in public - that it would rain."]
         );
         assert_eq!(texts("A SALE - ends today."), ["A SALE - ends today."]);
+    }
+
+    #[test]
+    fn headings_are_lines_without_a_closing_mark() {
+        let headings: Vec<(&str, bool)> =
+            split("Port strike enters second week\n\nWorkers stayed out. Talks failed\nMore talks: Friday")
+                .into_iter()
+                .map(|s| (s.text, s.heading))
+                .collect();
+        assert_eq!(
+            headings,
+            [
+                ("Port strike enters second week", true),
+                ("Workers stayed out.", false),
+                ("Talks failed", false),
+                ("More talks: Friday", true),
+            ]
+        );
     }
 
     #[test]
