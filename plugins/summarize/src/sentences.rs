@@ -35,17 +35,20 @@ const HEADING_MAX_WORDS: usize = 20;
 /// question marks, Devanagari danda and double danda.
 const HARD_TERMINATORS: &[char] = &['؟', '۔', '。', '！', '？', '।', '॥'];
 
-/// Words that, followed by a full stop, almost never end a sentence: titles
-/// and the Latin abbreviations written mid-sentence. Compared without case.
-/// Abbreviations that often do end one (`etc.`, `Inc.`, `U.S.`) are left
-/// out: a wrong join hurts a summary more than a wrong split.
+/// Words that, followed by a full stop, almost never end a sentence, as
+/// written: titles and months (capitalized) and the Latin abbreviations used
+/// mid-sentence. Abbreviations that often do end one (`etc.`, `Inc.`,
+/// `U.S.`) are left out: a wrong join hurts a summary more than a wrong split.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "col", "lt", "sgt", "capt",
-    "cmdr", "adm", "gov", "sen", "rep", "rev", "hon", "pres", "vs", "v", "e.g", "i.e", "cf",
-    "approx", "fig", "no", "nos", "vol", "ch", "art", "sec", "p", "pp", "jan", "feb", "mar", "apr",
-    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "z.b", "bzw", "nr", "ca", "vgl",
-    "mme", "mlle",
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sr", "Jr", "St", "Mt", "Gen", "Col", "Lt", "Sgt", "Capt",
+    "Cmdr", "Adm", "Gov", "Sen", "Rep", "Rev", "Hon", "Pres", "Mme", "Mlle", "Jan", "Feb", "Mar",
+    "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "e.g", "i.e", "cf", "vs",
+    "approx", "ca", "bzw", "vgl", "z.B",
 ];
+
+/// Abbreviations that do not end a sentence when a number follows (`No. 5`,
+/// `p. 12`), compared without case; elsewhere they are words (`Say no.`).
+const NUMBER_ABBREVIATIONS: &[&str] = &["no", "nos", "nr", "vol", "p", "pp", "fig", "art", "sec"];
 
 /// Punctuation that closes a sentence together with its terminator, as in
 /// `。」` or `؟"`: the split goes after it, not before.
@@ -227,10 +230,13 @@ fn goes_on(before: &str, after: &str) -> bool {
         if is_initial(word) {
             return true;
         }
-        if word.eq_ignore_ascii_case("no") || word.eq_ignore_ascii_case("nos") {
+        if NUMBER_ABBREVIATIONS
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(word))
+        {
             return next.is_ascii_digit();
         }
-        if ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word)) {
+        if ABBREVIATIONS.contains(&word) {
             return true;
         }
     }
@@ -339,7 +345,7 @@ mod tests {
             texts(
                 "Dr. Smith met Mrs. Jones at 3.30 p.m. on Friday. Prices rose 2.5% \
                  to $1,200.50, e.g. for bread. J. K. Rowling wrote it. \
-                 Room No. 5 was free. Say no. Then leave."
+                 Room No. 5 was free. Say no. Then leave. He studied art. Then law."
             ),
             [
                 "Dr. Smith met Mrs. Jones at 3.30 p.m. on Friday.",
@@ -348,6 +354,8 @@ mod tests {
                 "Room No. 5 was free.",
                 "Say no.",
                 "Then leave.",
+                "He studied art.",
+                "Then law.",
             ]
         );
     }
