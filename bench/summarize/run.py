@@ -8,7 +8,7 @@ is built from plugins/summarize with `docpipe plugins build` unless --component 
 Quality: ROUGE-1/2/L F1 from EVAL_DIR/score.py, on ant-ar-dev.jsonl at 1 sentence and on
 bbc-en-dev.jsonl at 3 and 5 sentences. Speed: docs/s of the summarize stage (per-stage time in
 docpipe's run summary, --jobs 1) on ~4 KB documents, beside sumy TextRank on the same documents
-in the same run. Needs `pip install sumy` (runs offline: the regex tokenizer below
+in the same run. Needs `pip install sumy numpy` (runs offline: the regex tokenizer below
 replaces NLTK's punkt)."""
 import argparse, json, os, re, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -23,7 +23,7 @@ SPEED_BYTES = 4000     # each about this long
 
 # The plain tokenizer handed to sumy and used for Lead-k: lines are boundaries, and a sentence
 # ends at . ! ? and the Arabic, CJK and Devanagari marks followed by space (closing quotes kept).
-SENTENCE_END = re.compile(r"(?<=[.!?؟۔。！？।])[\"'”’»)]*\s+")
+SENTENCE_END = re.compile(r"(?<=[.!?؟۔。！？।])\s+|(?<=[.!?؟۔。！？।][\"'”’»)])\s+")
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
