@@ -1,117 +1,302 @@
-//! Scores sentences by how central they are to the document: the cosine
-//! between a sentence's TF-IDF vector and the whole document's (a centroid
-//! summarizer), plus a small bonus for coming early, as news leads do. Needs no
-//! per-language word lists, and is deterministic: terms live in ordered maps.
+//! Scores sentences by how much they should be in a summary. Three signals:
+//! centrality in the graph of sentences that share words (TextRank's edge
+//! weight, ranked with PageRank as LexRank and TextRank do), position (news
+//! and reports put the gist in their first sentence) and similarity to the
+//! title. Deterministic: no randomness, no map iteration, fixed iterations.
 
-use std::collections::BTreeMap;
-use unicode_segmentation::UnicodeSegmentation;
+use crate::terms::SentenceTerms;
 
-/// Bonus of the first sentence; the i-th (from 0) gets `LEAD_BONUS / (i + 1)`.
-const LEAD_BONUS: f64 = 0.1;
+/// Weight of centrality, which is scaled so the most central sentence has 1.
+const CENTRALITY_WEIGHT: f64 = 1.0;
+/// Bonus of the lead, the first sentence that is not a heading. As large as
+/// the top centrality: the lead is the single best predictor of what an
+/// editor keeps, but a short or off-topic lead still loses to a long central
+/// sentence.
+const LEAD_WEIGHT: f64 = 1.0;
+/// Weight of the cosine between a sentence and the title, when there is one.
+const TITLE_WEIGHT: f64 = 0.5;
 
 /// Sentences with fewer words than this are scaled down in proportion: a
-/// three-word line that shares one rare word with the document is a caption,
-/// not a summary.
-const FULL_WEIGHT_WORDS: usize = 6;
+/// three-word line that shares one rare word with the document is a caption
+/// or a dateline, not a summary.
+const FULL_WEIGHT_WORDS: f64 = 8.0;
+/// Under a sentence budget each pick should carry as much as it can, so a
+/// sentence's score grows with the square root of its length relative to the
+/// document's mean, up to this factor (a run-on "sentence" of a whole page
+/// must not win on length alone).
+const MAX_LENGTH_FACTOR: f64 = 2.0;
 
-type TermCounts = BTreeMap<String, f64>;
+/// PageRank damping, as in TextRank and LexRank.
+const DAMPING: f64 = 0.85;
+const MAX_ITERATIONS: usize = 100;
+const CONVERGED: f64 = 1e-5;
+/// Above this many sentences the quadratic graph is not built; centrality is
+/// then the cosine with the whole document's term vector (the centroid
+/// summarizer), linear in the text's length.
+const MAX_GRAPH_SENTENCES: usize = 400;
 
-/// One score per sentence, in the order given.
-pub fn score(sentences: &[&str]) -> Vec<f64> {
-    let counts: Vec<(TermCounts, usize)> = sentences.iter().map(|s| term_counts(s)).collect();
+/// Sentence scores and the vectors the selection compares sentences with.
+#[derive(Debug)]
+pub struct Ranking {
+    /// One score per sentence, in text order, from 0 to 1 (the best).
+    pub scores: Vec<f64>,
+    /// TF-IDF vectors of unit length, ids ascending, one per sentence.
+    pub vectors: Vec<Vec<(u32, f64)>>,
+}
 
-    let mut sentences_with_term: BTreeMap<&str, f64> = BTreeMap::new();
-    let mut document: TermCounts = BTreeMap::new();
-    for (terms, _) in &counts {
-        for (term, count) in terms {
-            *sentences_with_term.entry(term).or_default() += 1.0;
-            *document.entry(term.clone()).or_default() += count;
+/// Ranks `sentences` (in text order). `vocabulary` is the number of distinct
+/// term ids; `lead` is the index of the first sentence that is not a
+/// heading; `prefer_long` is set under a sentence budget.
+pub fn rank(
+    sentences: &[SentenceTerms],
+    title: Option<&SentenceTerms>,
+    vocabulary: usize,
+    lead: Option<usize>,
+    prefer_long: bool,
+) -> Ranking {
+    let count = sentences.len();
+    let mut sentences_with_term = vec![0u32; vocabulary];
+    for sentence in sentences {
+        for &(id, _) in &sentence.counts {
+            sentences_with_term[id as usize] += 1;
         }
     }
-    // Smoothed IDF, always positive so a term in every sentence still counts a little.
-    let sentence_count = sentences.len() as f64;
-    let idf = |term: &str| ((1.0 + sentence_count) / (1.0 + sentences_with_term[term])).ln() + 1.0;
-    let weigh = |terms: &TermCounts| -> TermCounts {
-        terms
-            .iter()
-            .map(|(term, count)| (term.clone(), count * idf(term)))
-            .collect()
-    };
-    let centroid = weigh(&document);
-    let centroid_norm = norm(&centroid);
-
-    counts
+    // Smoothed inverse sentence frequency, always positive so a term in every
+    // sentence still counts a little.
+    let idf: Vec<f64> = sentences_with_term
         .iter()
-        .enumerate()
-        .map(|(position, (terms, words))| {
-            let vector = weigh(terms);
-            let norms = norm(&vector) * centroid_norm;
-            let similarity = if norms > 0.0 {
-                dot(&vector, &centroid) / norms
+        .map(|&with| ((1.0 + count as f64) / (1.0 + f64::from(with))).ln() + 1.0)
+        .collect();
+    let vectors: Vec<Vec<(u32, f64)>> = sentences
+        .iter()
+        .map(|sentence| unit_vector(&sentence.counts, &idf))
+        .collect();
+
+    let centrality = if count <= MAX_GRAPH_SENTENCES {
+        graph_centrality(sentences, vocabulary)
+    } else {
+        centroid_similarity(&vectors, vocabulary)
+    };
+    let top = centrality.iter().copied().fold(0.0, f64::max);
+    let title_vector = title.map(|title| unit_vector(&title.counts, &idf));
+    let mean_words = sentences.iter().map(|s| s.words as f64).sum::<f64>() / (count.max(1) as f64);
+
+    let mut scores: Vec<f64> = (0..count)
+        .map(|index| {
+            let central = if top > 0.0 {
+                centrality[index] / top
             } else {
                 0.0
             };
-            let length_factor = (*words as f64 / FULL_WEIGHT_WORDS as f64).min(1.0);
-            similarity * length_factor + LEAD_BONUS / (position as f64 + 1.0)
+            let lead = if Some(index) == lead { 1.0 } else { 0.0 };
+            let on_title = title_vector
+                .as_ref()
+                .map_or(0.0, |title| cosine(&vectors[index], title));
+            let words = sentences[index].words as f64;
+            let short = (words / FULL_WEIGHT_WORDS).min(1.0);
+            // The lead bonus is for being first, not for being long: only
+            // the content signals grow with length.
+            let long = if prefer_long && mean_words > 0.0 {
+                (words / mean_words).sqrt().min(MAX_LENGTH_FACTOR)
+            } else {
+                1.0
+            };
+            let content = CENTRALITY_WEIGHT * central + TITLE_WEIGHT * on_title;
+            (content * long + LEAD_WEIGHT * lead) * short
+        })
+        .collect();
+    let best = scores.iter().copied().fold(0.0, f64::max);
+    if best > 0.0 {
+        scores.iter_mut().for_each(|score| *score /= best);
+    }
+    Ranking { scores, vectors }
+}
+
+/// PageRank over the sentence graph, with TextRank's edge weight: the number
+/// of terms two sentences share over the sum of the logs of their sizes.
+fn graph_centrality(sentences: &[SentenceTerms], vocabulary: usize) -> Vec<f64> {
+    let count = sentences.len();
+    if count == 0 {
+        return Vec::new();
+    }
+    let log_sizes: Vec<f64> = sentences
+        .iter()
+        .map(|s| (1.0 + s.counts.len() as f64).ln())
+        .collect();
+    // weights[from * count + to], then each row scaled to sum 1.
+    let mut weights = vec![0.0; count * count];
+    // owner[term] == a marks the terms of sentence a: counting a's terms in
+    // each later sentence is then one lookup per term, without branching
+    // merges of sorted lists.
+    let mut owner = vec![usize::MAX; vocabulary];
+    for a in 0..count {
+        for &(id, _) in &sentences[a].counts {
+            owner[id as usize] = a;
+        }
+        for b in (a + 1)..count {
+            let shared = sentences[b]
+                .counts
+                .iter()
+                .filter(|&&(id, _)| owner[id as usize] == a)
+                .count();
+            if shared > 0 {
+                let weight = shared as f64 / (log_sizes[a] + log_sizes[b]);
+                weights[a * count + b] = weight;
+                weights[b * count + a] = weight;
+            }
+        }
+    }
+    for row in weights.chunks_mut(count) {
+        let sum: f64 = row.iter().sum();
+        if sum > 0.0 {
+            row.iter_mut().for_each(|w| *w /= sum);
+        }
+    }
+
+    let teleport = (1.0 - DAMPING) / count as f64;
+    let mut rank = vec![1.0 / count as f64; count];
+    let mut next = vec![0.0; count];
+    for _ in 0..MAX_ITERATIONS {
+        next.iter_mut().for_each(|r| *r = teleport);
+        for (from, row) in weights.chunks(count).enumerate() {
+            let flow = DAMPING * rank[from];
+            for (to, weight) in row.iter().enumerate() {
+                next[to] += flow * weight;
+            }
+        }
+        let change: f64 = rank.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
+        std::mem::swap(&mut rank, &mut next);
+        if change < CONVERGED {
+            break;
+        }
+    }
+    rank
+}
+
+/// Cosine of each sentence with the sum of all sentence vectors.
+fn centroid_similarity(vectors: &[Vec<(u32, f64)>], vocabulary: usize) -> Vec<f64> {
+    let mut centroid = vec![0.0; vocabulary];
+    for vector in vectors {
+        for &(id, weight) in vector {
+            centroid[id as usize] += weight;
+        }
+    }
+    let norm = centroid.iter().map(|w| w * w).sum::<f64>().sqrt();
+    vectors
+        .iter()
+        .map(|vector| {
+            if norm == 0.0 {
+                return 0.0;
+            }
+            vector
+                .iter()
+                .map(|&(id, weight)| weight * centroid[id as usize])
+                .sum::<f64>()
+                / norm
         })
         .collect()
 }
 
-/// Lower-cased UAX #29 words and their counts, and the number of words. Han
-/// and kana text has no spaces, so UAX #29 gives one word per character; this
-/// first version scores those characters as terms.
-fn term_counts(sentence: &str) -> (TermCounts, usize) {
-    let mut terms = TermCounts::new();
-    let mut words = 0;
-    for word in sentence.unicode_words() {
-        *terms.entry(word.to_lowercase()).or_default() += 1.0;
-        words += 1;
+/// TF-IDF weights of `counts`, scaled to unit length (empty stays empty).
+fn unit_vector(counts: &[(u32, f64)], idf: &[f64]) -> Vec<(u32, f64)> {
+    let weighted: Vec<(u32, f64)> = counts
+        .iter()
+        .map(|&(id, count)| (id, count * idf.get(id as usize).copied().unwrap_or(1.0)))
+        .collect();
+    let norm = weighted.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+    if norm == 0.0 {
+        return Vec::new();
     }
-    (terms, words)
+    weighted.into_iter().map(|(id, w)| (id, w / norm)).collect()
 }
 
-fn dot(a: &TermCounts, b: &TermCounts) -> f64 {
-    a.iter()
-        .filter_map(|(term, weight)| b.get(term).map(|other| weight * other))
-        .sum()
-}
-
-fn norm(vector: &TermCounts) -> f64 {
-    vector
-        .values()
-        .map(|weight| weight * weight)
-        .sum::<f64>()
-        .sqrt()
+/// Cosine of two unit vectors with ascending ids.
+pub fn cosine(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::terms::{StopWords, Vocabulary};
+
+    /// English sentence terms, and the vocabulary size.
+    fn english_terms(texts: &[&str]) -> (Vec<SentenceTerms>, Vocabulary) {
+        let mut vocabulary = Vocabulary::default();
+        let stop_words = StopWords::for_language("en");
+        let sentences = texts
+            .iter()
+            .map(|t| vocabulary.terms(t, &stop_words))
+            .collect();
+        (sentences, vocabulary)
+    }
+
+    fn ranked(texts: &[&str], title: Option<&str>) -> Vec<f64> {
+        let (sentences, mut vocabulary) = english_terms(texts);
+        let title = title.map(|t| vocabulary.terms(t, &StopWords::for_language("en")));
+        rank(&sentences, title.as_ref(), vocabulary.len(), Some(0), false).scores
+    }
+
+    const TEXTS: [&str; 5] = [
+        "Officials met on a warm Tuesday morning in the capital city.",
+        "Security forces in the Lake Chad region face growing insecurity from armed groups.",
+        "The weather was nice and lunch was served on the terrace of the hotel.",
+        "The region's security forces are trained to face insecurity around Lake Chad.",
+        "Security in the Lake Chad region is a concern shared by the armed forces.",
+    ];
 
     #[test]
-    fn the_sentence_sharing_the_documents_vocabulary_wins() {
-        let scores = score(&[
-            "The weather was nice that day.",
-            "Security forces in the Lake Chad region face insecurity.",
-            "The region's security forces are trained to face insecurity in Lake Chad.",
-            "Security in the Lake Chad region is a shared concern.",
-        ]);
-        let best = (0..scores.len())
-            .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
-            .unwrap();
-        assert_ne!(best, 0, "{scores:?}");
-        assert!(scores[0] < scores[1], "{scores:?}");
+    fn central_sentences_outrank_off_topic_ones() {
+        let scores = ranked(&TEXTS, None);
+        assert!(scores[1] > scores[2], "{scores:?}");
+        assert!(scores[3] > scores[2], "{scores:?}");
+        assert!(scores.iter().all(|s| (0.0..=1.0).contains(s)), "{scores:?}");
     }
 
     #[test]
-    fn scores_do_not_depend_on_anything_but_the_input() {
-        let sentences = ["b a c.", "c a.", "d e f g h i j.", "a b."];
-        assert_eq!(score(&sentences), score(&sentences));
+    fn the_title_lifts_the_sentence_that_matches_it() {
+        let without = ranked(&TEXTS, None);
+        let with = ranked(&TEXTS, Some("Lunch on the hotel terrace"));
+        assert!(with[2] > without[2], "{with:?} {without:?}");
+    }
+
+    #[test]
+    fn the_lead_sentence_gets_a_bonus() {
+        let scores = ranked(&TEXTS, None);
+        let mut moved = TEXTS;
+        moved.swap(0, 2);
+        let moved_scores = ranked(&moved, None);
+        // The weather sentence scores more in first place than in third.
+        assert!(moved_scores[0] > scores[2], "{moved_scores:?} {scores:?}");
+    }
+
+    #[test]
+    fn the_centroid_fallback_agrees_on_the_obvious() {
+        let (sentences, vocabulary) = english_terms(&TEXTS);
+        let idf = vec![1.0; vocabulary.len()];
+        let vectors: Vec<_> = sentences
+            .iter()
+            .map(|s| unit_vector(&s.counts, &idf))
+            .collect();
+        let similarity = centroid_similarity(&vectors, vocabulary.len());
+        assert!(similarity[1] > similarity[2], "{similarity:?}");
     }
 
     #[test]
     fn empty_and_wordless_input() {
-        assert!(score(&[]).is_empty());
-        assert_eq!(score(&["…"]), [LEAD_BONUS]);
+        assert!(ranked(&[], None).is_empty());
+        assert_eq!(ranked(&["…"], None), [0.0]);
     }
 }

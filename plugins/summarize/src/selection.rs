@@ -1,0 +1,126 @@
+//! Picks the summary's sentences: maximal marginal relevance (MMR), each pick
+//! the sentence whose score, less its similarity to what is already chosen,
+//! is highest, until the budget is spent. So a summary does not say the same
+//! thing twice, and a near copy of a chosen sentence is never added.
+
+use crate::ranking::{cosine, Ranking};
+
+/// How much a pick weighs its own score against its overlap with the
+/// sentences already chosen (1 would ignore overlap).
+const RELEVANCE: f64 = 0.85;
+/// Cosine at or above which a sentence repeats one already chosen.
+const DUPLICATE: f64 = 0.8;
+
+/// How long the summary may be.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Budget {
+    /// At most this many sentences.
+    Sentences(usize),
+    /// At most this many words (UAX #29 words).
+    Words(usize),
+}
+
+/// The chosen sentences' indexes, ascending, among the `eligible` ones. Never
+/// empty when an eligible sentence has a word: if none fits a word budget,
+/// the best one is taken alone.
+pub fn select(ranking: &Ranking, words: &[usize], eligible: &[bool], budget: Budget) -> Vec<usize> {
+    let count = ranking.scores.len();
+    let mut chosen: Vec<usize> = Vec::new();
+    let mut closest_chosen = vec![0.0f64; count];
+    let mut available: Vec<bool> = (0..count).map(|i| eligible[i] && words[i] > 0).collect();
+    let mut words_left = match budget {
+        Budget::Words(limit) => limit,
+        Budget::Sentences(_) => usize::MAX,
+    };
+    loop {
+        if let Budget::Sentences(limit) = budget {
+            if chosen.len() >= limit {
+                break;
+            }
+        }
+        let mut best: Option<(usize, f64)> = None;
+        for index in 0..count {
+            if !available[index] {
+                continue;
+            }
+            if words[index] > words_left || closest_chosen[index] >= DUPLICATE {
+                available[index] = false;
+                continue;
+            }
+            let marginal =
+                RELEVANCE * ranking.scores[index] - (1.0 - RELEVANCE) * closest_chosen[index];
+            // Strictly greater: equal values go to the earlier sentence.
+            if best.is_none_or(|(_, value)| marginal > value) {
+                best = Some((index, marginal));
+            }
+        }
+        let Some((pick, _)) = best else { break };
+        chosen.push(pick);
+        available[pick] = false;
+        words_left -= words[pick];
+        for index in 0..count {
+            if available[index] {
+                let similarity = cosine(&ranking.vectors[index], &ranking.vectors[pick]);
+                closest_chosen[index] = closest_chosen[index].max(similarity);
+            }
+        }
+    }
+    if chosen.is_empty() {
+        // Nothing fits the word budget: a summary of one too-long sentence
+        // beats an empty one.
+        let best = (0..count)
+            .filter(|&index| eligible[index] && words[index] > 0)
+            .max_by(|&a, &b| {
+                ranking.scores[a]
+                    .total_cmp(&ranking.scores[b])
+                    .then(b.cmp(&a))
+            });
+        chosen.extend(best);
+    }
+    chosen.sort_unstable();
+    chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ranking(scores: &[f64], vectors: &[&[(u32, f64)]]) -> Ranking {
+        Ranking {
+            scores: scores.to_vec(),
+            vectors: vectors.iter().map(|v| v.to_vec()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_near_copy_of_a_chosen_sentence_is_skipped() {
+        let ranking = ranking(&[1.0, 0.99, 0.5], &[&[(0, 1.0)], &[(0, 1.0)], &[(1, 1.0)]]);
+        assert_eq!(
+            select(&ranking, &[10, 10, 10], &[true; 3], Budget::Sentences(2)),
+            [0, 2]
+        );
+    }
+
+    #[test]
+    fn word_budgets_take_what_fits() {
+        let ranking = ranking(&[1.0, 0.9, 0.8], &[&[(0, 1.0)], &[(1, 1.0)], &[(2, 1.0)]]);
+        assert_eq!(
+            select(&ranking, &[10, 30, 5], &[true; 3], Budget::Words(20)),
+            [0, 2]
+        );
+        // Nothing fits: the best sentence alone.
+        assert_eq!(
+            select(&ranking, &[10, 30, 5], &[true; 3], Budget::Words(3)),
+            [0]
+        );
+    }
+
+    #[test]
+    fn equal_scores_go_to_the_earlier_sentence() {
+        let ranking = ranking(&[0.5, 0.5, 0.5], &[&[(0, 1.0)], &[(1, 1.0)], &[(2, 1.0)]]);
+        assert_eq!(
+            select(&ranking, &[5, 5, 5], &[true; 3], Budget::Sentences(1)),
+            [0]
+        );
+    }
+}
