@@ -119,7 +119,17 @@ impl RunCommand {
         };
         let summary = match (execute(prepared.stages, documents, writer, options), &shard) {
             (Ok(summary), _) => summary,
-            (Err(e), Some(_)) => return Ok(super::shard_failure(&ShardError::Run(e))),
+            (Err(e), Some((state, index))) => {
+                let resume = matches!(e, RunError::Resume(_));
+                let exit = super::shard_failure(&ShardError::Run(e));
+                if resume {
+                    eprintln!(
+                        "hint: to run shard {index} over from its first item, remove `{}`",
+                        state.shard_dir(*index).display()
+                    );
+                }
+                return Ok(exit);
+            }
             (Err(RunError::Output(e)), None) => {
                 eprintln!("error: the run stopped because output could not be written: {e}");
                 return Ok(Exit::Retry);

@@ -8,7 +8,7 @@
 
 use super::{io_error, ShardError, State};
 use crate::output::{OutputError, OutputWriter, WrittenFile};
-use crate::run::{publish, Entry, JournalReader, RunSummary, StageSummary};
+use crate::run::{publish, Entry, JournalReader, ResumeError, RunError, RunSummary, StageSummary};
 use docpipe_contract::{Artifact, ArtifactMode};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -50,7 +50,7 @@ pub fn merge(
             })?;
         seconds += stats["seconds"].as_f64().unwrap_or(0.0);
         let dir = state.shard_dir(index);
-        let journal = JournalReader::open(&dir)?;
+        let journal = JournalReader::open(&dir).map_err(journal_error)?;
         if journal.fingerprint() != record.fingerprint {
             return Err(not_mergeable(format!(
                 "shard {index}'s journal `{}` was written by another pipeline than the planned one",
@@ -83,7 +83,7 @@ pub fn merge(
     };
     state.read_manifest(|position, id| {
         let shard = &mut shards[(position % record.shards) as usize];
-        let entry = shard.journal.next_entry()?.ok_or_else(|| {
+        let entry = shard.journal.next_entry().map_err(journal_error)?.ok_or_else(|| {
             not_mergeable(format!(
                 "shard {}'s journal ends before item {} (`{id}`), which the shard should have processed",
                 shard.index,
@@ -113,7 +113,7 @@ pub fn merge(
         Ok(())
     })?;
     for shard in &mut shards {
-        if let Some(extra) = shard.journal.next_entry()? {
+        if let Some(extra) = shard.journal.next_entry().map_err(journal_error)? {
             return Err(not_mergeable(format!(
                 "shard {}'s journal records `{}`, which the manifest does not give it",
                 shard.index, extra.id
@@ -126,6 +126,18 @@ pub fn merge(
     // nothing is left to resume there.
     OutputWriter::create(&out_dir, true)?.discard_resume_state()?;
     Ok((summary, out_dir))
+}
+
+/// A shard's journal that cannot be read is damaged state, not something
+/// `--resume` could help with.
+fn journal_error(error: RunError) -> ShardError {
+    match error {
+        RunError::Resume(ResumeError::Damaged { path, line, reason }) => ShardError::Damaged {
+            path,
+            reason: format!("line {line}: {reason}"),
+        },
+        other => other.into(),
+    }
 }
 
 /// One shard's outputs, read in its journal's order.
@@ -328,6 +340,22 @@ mod tests {
             error
                 .to_string()
                 .contains("it is no longer the file shard 0's journal recorded (1 bytes"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_damaged_shard_journal_is_refused_as_damaged_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state_with(dir.path(), ["A", "B"]);
+        let journal = dir.path().join("shards/1/.docpipe-resume/journal.jsonl");
+        let text = fs::read_to_string(&journal).unwrap();
+        fs::write(&journal, &text[..text.len() - 20]).unwrap();
+        let error = merge(&state, None, false).unwrap_err();
+        assert!(!error.retryable());
+        let error = error.to_string();
+        assert!(
+            error.contains("journal.jsonl` is damaged: line 2: ") && !error.contains("--resume"),
             "{error}"
         );
     }
