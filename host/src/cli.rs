@@ -5,8 +5,11 @@ use std::path::PathBuf;
 
 /// Process documents through sandboxed WebAssembly plugins, as a pipeline file says.
 ///
-/// Exit codes: 0 every document went through; 1 some documents failed (the
-/// others were still processed and written); 2 usage or configuration error;
+/// Exit codes: 0 every document went through (for `run --shard`: the shard
+/// completed); 1 some documents failed (the others were still processed and
+/// written); 2 usage or configuration error, permanent: the same command
+/// fails again; 75 a failure that may pass (an I/O error, a shard busy in
+/// another process, shards not yet complete): run the same command again;
 /// 130 interrupted by SIGINT or SIGTERM (what was processed is written).
 #[derive(Debug, Parser)]
 #[command(name = "docpipe", version, about, long_about)]
@@ -17,8 +20,26 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run a pipeline over its input and write the results.
+    /// Run a pipeline over its input and write the results; with --state,
+    /// run one shard of a planned run.
     Run(RunArgs),
+    /// Plan a run split into shards, for a scheduler (Slurm array,
+    /// Kubernetes Indexed Job) to launch as separate processes.
+    ///
+    /// Lists the input once, in the order a run reads it, into
+    /// `DIR/manifest.jsonl`, and records the pipeline's and plugins' digests,
+    /// the number of shards and the manifest's sha256 in `DIR/run.json`.
+    /// Then `docpipe run PIPELINE --state DIR --shard R` runs each shard and
+    /// `docpipe merge --state DIR` writes the output a single run would have.
+    /// Planning the same run again changes nothing; planning a different one
+    /// into the same DIR is refused. See docs/scale-out.md.
+    Plan(PlanArgs),
+    /// Merge the shards of a planned run into its output directory, byte for
+    /// byte what a single run of the pipeline writes.
+    ///
+    /// Refused until every shard has completed. Exit codes as for `run`: 1
+    /// when some documents failed in some shard.
+    Merge(MergeArgs),
     /// Check a pipeline without processing any document: parse it, load and
     /// configure every plugin, and report every problem at once.
     Check(CheckArgs),
@@ -68,6 +89,51 @@ pub struct RunArgs {
     /// Also show plugins' info-level log messages (warnings and errors always show).
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Run one shard of the run planned in this state directory (see
+    /// `docpipe plan`), into `DIR/shards/R/`. The shard writes
+    /// `DIR/stats/R.json` and then, last, the marker `DIR/done/R`; it exits
+    /// 0 once complete, even when some of its documents failed (the merge
+    /// reports those). A shard whose marker exists exits at once, and a
+    /// relaunch after a kill or preemption goes on where it stopped.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["inputs", "output", "overwrite", "resume"])]
+    pub state: Option<PathBuf>,
+    /// Which shard to run, 0 to N-1. Default: $SLURM_ARRAY_TASK_ID, else
+    /// $JOB_COMPLETION_INDEX (set by Slurm arrays and Kubernetes Indexed Jobs).
+    #[arg(long, value_name = "R", requires = "state")]
+    pub shard: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The pipeline file.
+    pub pipeline: PathBuf,
+    /// How many shards.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub shards: u64,
+    /// The state directory, shared by every shard and the merge (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub state: PathBuf,
+    /// Where the merge writes, instead of the pipeline's `output.directory`
+    /// (relative to the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Let the merge replace existing output files that differ (as
+    /// `overwrite = true` in `[output]`).
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The state directory the run was planned in.
+    #[arg(long, value_name = "DIR")]
+    pub state: PathBuf,
+    /// Write here instead of the planned output directory.
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Replace existing output files whose contents differ.
+    #[arg(long)]
+    pub overwrite: bool,
 }
 
 #[derive(Debug, Args)]

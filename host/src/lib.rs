@@ -5,7 +5,8 @@
 //! validates the pipeline file; [`input`] streams documents; [`runtime`] is
 //! the sandbox (one engine, a fresh instance per document, limits);
 //! [`run`] drives documents through the stages; [`output`] writes results
-//! safely. [`build`] turns plugin crates into components. [`commands`] and
+//! safely; [`shard`] splits a run over processes a scheduler launches and
+//! merges their outputs. [`build`] turns plugin crates into components. [`commands`] and
 //! [`cli`] are the thin command-line layer over all of it.
 
 pub mod build;
@@ -21,3 +22,4 @@ pub mod prepare;
 pub mod run;
 pub mod runtime;
 pub mod schema_check;
+pub mod shard;

@@ -21,6 +21,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => commands::run::RunCommand::new(args).execute(),
+        Command::Plan(args) => commands::plan::PlanCommand::new(args).execute(),
+        Command::Merge(args) => commands::merge::MergeCommand::new(args).execute(),
         Command::Check(args) => commands::check::CheckCommand::new(args).execute(),
         Command::Plugins(command) => commands::plugins::PluginsCommand::new(command).execute(),
         Command::Schema(command) => commands::schema::SchemaCommand::new(command).execute(),

@@ -13,4 +13,5 @@ mod resume;
 mod run;
 mod sandbox;
 mod schemas;
+mod shard;
 mod versions;

@@ -2,7 +2,9 @@
 //! or stopped with SIGINT is picked up where it stopped, and ends with the
 //! very files a run that was never interrupted writes.
 
-use crate::util::{docpipe, faulty_plugin, interrupt, output_text, spawn_run_until, Dir};
+use crate::util::{
+    docpipe, faulty_export_pipeline, interrupt, output_text, outputs, spawn_run_until, Dir,
+};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -15,51 +17,7 @@ const TEXTS: [&str; 11] = [
 
 fn pipeline(dir: &Dir, timeout: &str) -> std::path::PathBuf {
     dir.write_docs(&TEXTS);
-    dir.write(
-        "p.toml",
-        format!(
-            r#"on_error = "dead-letter"
-
-[input]
-paths = ["in"]
-format = "jsonl"
-
-[[stages]]
-id = "faulty"
-plugin = "{}"
-limits = {{ timeout = "{timeout}" }}
-
-[[stages]]
-id = "json"
-plugin = "builtin:export"
-
-[[stages]]
-id = "all"
-plugin = "builtin:export"
-config = {{ format = "jsonl" }}
-
-[[stages]]
-id = "table"
-plugin = "builtin:export"
-config = {{ format = "csv", columns = ["id", "text"] }}
-"#,
-            faulty_plugin().display()
-        ),
-    )
-}
-
-/// Every file of an output directory but the summary (which holds timings), by path.
-fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file() && e.file_name() != "run-summary.json")
-        .map(|e| {
-            let name = e.path().strip_prefix(dir).unwrap().display().to_string();
-            (name, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
+    faulty_export_pipeline(dir, timeout, "")
 }
 
 fn run(dir: &Dir, pipeline: &Path, args: &[&str]) -> (Option<i32>, String) {

@@ -191,3 +191,55 @@ pub fn run_expecting(pipeline: &Path, code: i32) -> String {
     );
     stderr
 }
+
+/// `p.toml`: the faulty plugin (with `timeout`), then `builtin:export` as
+/// per-document JSON, a whole-run JSONL and a whole-run CSV, over
+/// `in/*.jsonl`, failed documents dead-lettered: every kind of output file.
+/// `top` adds top-level keys.
+pub fn faulty_export_pipeline(dir: &Dir, timeout: &str, top: &str) -> PathBuf {
+    dir.write(
+        "p.toml",
+        format!(
+            r#"on_error = "dead-letter"
+{top}
+[input]
+paths = ["in"]
+format = "jsonl"
+
+[[stages]]
+id = "faulty"
+plugin = "{}"
+limits = {{ timeout = "{timeout}" }}
+
+[[stages]]
+id = "json"
+plugin = "builtin:export"
+
+[[stages]]
+id = "all"
+plugin = "builtin:export"
+config = {{ format = "jsonl" }}
+
+[[stages]]
+id = "table"
+plugin = "builtin:export"
+config = {{ format = "csv", columns = ["id", "text"] }}
+"#,
+            faulty_plugin().display()
+        ),
+    )
+}
+
+/// Every file of an output directory but the summary (which holds timings), by path.
+pub fn outputs(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file() && e.file_name() != "run-summary.json")
+        .map(|e| {
+            let name = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (name, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}

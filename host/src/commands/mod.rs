@@ -2,6 +2,8 @@
 //! returns the exit code or a report for the user.
 
 pub mod check;
+pub mod merge;
+pub mod plan;
 pub mod plugins;
 pub mod run;
 pub mod schema;
@@ -15,8 +17,13 @@ pub enum Exit {
     Ok = 0,
     /// Some documents failed; the others were processed and written.
     DocumentsFailed = 1,
-    /// Usage or configuration error: nothing was processed.
+    /// Usage or configuration error: nothing was processed. Permanent: the
+    /// same command fails the same way until something is changed.
     Config = 2,
+    /// Stopped by something that may pass (an I/O error, a shard another
+    /// process is running, shards not yet complete): the same command may
+    /// succeed if run again. sysexits' `EX_TEMPFAIL`.
+    Retry = 75,
     /// SIGINT or SIGTERM stopped the run; what was processed is written.
     Interrupted = 130,
 }
@@ -27,6 +34,17 @@ impl From<Exit> for ExitCode {
     }
 }
 
+/// The exit code for a refused or failed plan, shard or merge, after
+/// printing why.
+fn shard_failure(error: &crate::shard::ShardError) -> Exit {
+    eprintln!("error: {error}");
+    if error.retryable() {
+        Exit::Retry
+    } else {
+        Exit::Config
+    }
+}
+
 /// Read and validate a pipeline file, printing warnings; on errors, print
 /// them all and return `None`.
 fn load_pipeline(path: &std::path::Path) -> Option<crate::pipeline::Pipeline> {
@@ -34,6 +52,24 @@ fn load_pipeline(path: &std::path::Path) -> Option<crate::pipeline::Pipeline> {
         Ok(pipeline) => {
             print_warnings(&pipeline.warnings);
             Some(pipeline)
+        }
+        Err(errors) => {
+            eprintln!("{:?}", miette::Report::new(errors));
+            None
+        }
+    }
+}
+
+/// Load and configure every stage of `pipeline`, printing warnings; on
+/// errors, print them all and return `None`.
+fn prepare_pipeline(
+    pipeline: crate::pipeline::Pipeline,
+    jobs: usize,
+) -> Option<crate::prepare::PreparedPipeline> {
+    match crate::prepare::prepare(pipeline, jobs) {
+        Ok(prepared) => {
+            print_warnings(&prepared.warnings);
+            Some(prepared)
         }
         Err(errors) => {
             eprintln!("{:?}", miette::Report::new(errors));

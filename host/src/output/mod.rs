@@ -460,7 +460,8 @@ fn temp_file_in(dir: &Path) -> Result<NamedTempFile, OutputError> {
         .map_err(io_error(dir))
 }
 
-fn write_atomically(path: &Path, data: &[u8]) -> Result<(), OutputError> {
+/// Write `path` so that it appears whole or not at all.
+pub(crate) fn write_atomically(path: &Path, data: &[u8]) -> Result<(), OutputError> {
     let parent = path.parent().expect("output paths have a parent");
     let mut temp = temp_file_in(parent)?;
     temp.write_all(data).map_err(io_error(path))?;

@@ -67,7 +67,7 @@ struct Head {
 
 /// One document's line.
 #[derive(Serialize, Deserialize)]
-pub(super) struct Entry {
+pub(crate) struct Entry {
     /// The document's id, or where an unreadable item came from.
     pub id: String,
     /// How it counted in the summary.
@@ -109,6 +109,87 @@ pub fn fingerprint(pipeline: &Pipeline, stages: &[Stage]) -> String {
         add(&format!("{:?} {:?}", stage.limits, stage.on_error));
     }
     hex::encode(hasher.finalize())
+}
+
+/// A finished run's journal, read line by line (the merge of a sharded run
+/// reads each shard's). Unlike resuming, it accepts no torn line: a run
+/// that finished left none.
+pub(crate) struct JournalReader {
+    lines: std::io::Lines<BufReader<fs::File>>,
+    path: PathBuf,
+    line: usize,
+    fingerprint: String,
+}
+
+impl JournalReader {
+    /// Open the journal of the run in `out_dir`, refusing one written in
+    /// another format.
+    pub fn open(out_dir: &Path) -> Result<JournalReader, super::RunError> {
+        let path = journal_path(out_dir);
+        let file = fs::File::open(&path).map_err(|source| OutputError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let mut reader = JournalReader {
+            lines: BufReader::new(file).lines(),
+            path,
+            line: 0,
+            fingerprint: String::new(),
+        };
+        let head: Head = match reader.next_line()? {
+            Some(line) => serde_json::from_str(&line).map_err(|e| reader.damaged(e.to_string()))?,
+            None => return Err(reader.damaged("it is empty".to_string()).into()),
+        };
+        if head.docpipe_journal != FORMAT {
+            return Err(reader
+                .damaged(format!(
+                    "it is in format {}, this docpipe reads format {FORMAT}",
+                    head.docpipe_journal
+                ))
+                .into());
+        }
+        reader.fingerprint = head.fingerprint;
+        Ok(reader)
+    }
+
+    /// The fingerprint of the run that wrote it (see [`fingerprint`]).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// The next document's line, or `None` at the end.
+    pub fn next_entry(&mut self) -> Result<Option<Entry>, super::RunError> {
+        match self.next_line()? {
+            Some(line) => Ok(Some(
+                serde_json::from_str(&line).map_err(|e| self.damaged(e.to_string()))?,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    /// The journal file, for messages.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn next_line(&mut self) -> Result<Option<String>, OutputError> {
+        self.line += 1;
+        self.lines
+            .next()
+            .transpose()
+            .map_err(|source| OutputError::Io {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    fn damaged(&self, reason: String) -> ResumeError {
+        ResumeError::Damaged {
+            path: self.path.clone(),
+            line: self.line,
+            reason,
+        }
+    }
 }
 
 fn journal_path(out_dir: &Path) -> PathBuf {

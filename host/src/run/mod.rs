@@ -12,17 +12,20 @@ mod summary;
 
 pub use document::{run_document, DocumentRun, Fate};
 pub use journal::{fingerprint, ResumeError};
+pub(crate) use journal::{Entry, JournalReader};
 pub use stage::Stage;
 pub use summary::{Outcome, RunSummary, StageSummary, Tally};
 
+use crate::input::{self, InputError, InputReader};
 use crate::output::{OutputError, OutputWriter};
 use docpipe_contract::pipeline::{ContractMode, ErrorPolicy};
 use docpipe_contract::Document;
-use journal::{Entry, Journal};
+use journal::Journal;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -51,7 +54,33 @@ pub struct InputFailure {
     pub message: String,
 }
 
-fn id_digest(id: &str) -> u128 {
+/// The items of a pipeline's input, in the reader's stable order: a
+/// document, or why an item could not be read. Fails only on a bad glob.
+pub fn read_input(
+    spec: &crate::pipeline::InputSpec,
+) -> Result<impl Iterator<Item = Result<Document, InputFailure>> + Send + 'static, InputError> {
+    let reader = InputReader::new(input::InputSpec {
+        roots: spec.paths.clone(),
+        glob: spec.glob.clone(),
+        format: spec.format,
+        invalid_utf8: spec.invalid_utf8,
+        max_file_size: spec.max_file_size,
+    })?;
+    Ok(reader.map(|item| {
+        item.map_err(|e| InputFailure {
+            source: match (e.path(), e.line()) {
+                (Some(path), Some(line)) => format!("{}:{line}", path.display()),
+                (Some(path), None) => path.display().to_string(),
+                _ => "input".to_string(),
+            },
+            kind: "input",
+            message: e.to_string(),
+        })
+    }))
+}
+
+/// 16 bytes standing for an id, so following millions of them costs little.
+pub(crate) fn id_digest(id: &str) -> u128 {
     let digest = Sha256::digest(id.as_bytes());
     u128::from_le_bytes(digest[..16].try_into().expect("a sha256 has 32 bytes"))
 }
@@ -100,6 +129,31 @@ pub struct RunOptions {
     /// What decides the outputs (see [`fingerprint`]): a run is resumed only
     /// by the same pipeline over the same input.
     pub fingerprint: String,
+    /// Process only one shard of a planned run (`docpipe run --shard`).
+    pub shard: Option<ShardSelection>,
+}
+
+/// The input items one shard of a planned run processes: those at positions
+/// `i` with `i mod count == index`. The shard reads the whole input, in the
+/// reader's order, so that every item keeps its position, duplicate ids are
+/// found across shards and sampled contract checks fall where a single run
+/// puts them; each item must be the one the plan listed there.
+#[derive(Debug, Clone)]
+pub struct ShardSelection {
+    /// This shard.
+    pub index: u64,
+    /// How many shards the plan has.
+    pub count: u64,
+    /// Digests of the planned items' ids (see [`id_digest`]), in input order.
+    pub planned: Vec<u128>,
+    /// The plan's manifest, named when the input is not what it lists.
+    pub manifest: PathBuf,
+}
+
+impl ShardSelection {
+    fn selects(&self, position: u64) -> bool {
+        position % self.count == self.index
+    }
 }
 
 /// Why a run stopped without finishing.
@@ -111,6 +165,14 @@ pub enum RunError {
     /// `--resume` found a run it cannot continue.
     #[error(transparent)]
     Resume(#[from] ResumeError),
+    /// A shard found an input that differs from the plan's manifest.
+    #[error("the input is not the one `{}` lists: {detail}; plan again into a new state directory, or restore the input", manifest.display())]
+    NotAsPlanned {
+        /// The plan's manifest.
+        manifest: PathBuf,
+        /// Where the input and the manifest part.
+        detail: String,
+    },
 }
 
 /// In `sampled` mode, one document in this many (by input position) is checked.
@@ -123,7 +185,7 @@ pub fn execute<I>(
     stages: Vec<Stage>,
     documents: I,
     mut writer: OutputWriter,
-    options: RunOptions,
+    mut options: RunOptions,
 ) -> Result<RunSummary, RunError>
 where
     I: Iterator<Item = Result<Document, InputFailure>> + Send + 'static,
@@ -157,10 +219,12 @@ where
     let discard = Arc::new(AtomicBool::new(false));
     let interrupted = Arc::new(AtomicBool::new(false));
     let progress = progress_bar(options.progress);
+    let sharded = options.shard.is_some();
 
     let resumed = if options.resume {
         let resumed = journal::resume(&mut writer, &options.fingerprint, &mut summary)?;
-        if resumed.is_none() {
+        // A shard always resumes; its first launch has nothing to say.
+        if resumed.is_none() && !sharded {
             eprintln!(
                 "note: no interrupted run to resume in `{}`; starting from the first document",
                 writer.dir().display()
@@ -184,8 +248,9 @@ where
         ),
     };
     summary.resumed = done.len() as u64;
-    // Set by the dispatcher when the input is not what the journal recorded.
-    let input_changed: Arc<Mutex<Option<ResumeError>>> = Arc::default();
+    // Set by the dispatcher when the input is not what the journal (or the
+    // shard's plan) recorded.
+    let input_changed: Arc<Mutex<Option<RunError>>> = Arc::default();
 
     runtime.block_on(async {
         tokio::spawn(stop_on_signal(stop.clone(), interrupted.clone()));
@@ -207,9 +272,14 @@ where
         let contracts = options.contracts;
         let dispatch_stop = stop.clone();
         let dispatch_input_changed = input_changed.clone();
+        // Moved, not cloned: it holds 16 bytes per input item.
+        let shard = options.shard.take();
         tokio::spawn(async move {
+            // Every item's place in the whole input, and how many of them this
+            // run takes (all of them, unless it is one shard of a plan).
             let mut position: u64 = 0;
-            let changed = |error| {
+            let mut taken: u64 = 0;
+            let changed = |error: RunError| {
                 *dispatch_input_changed.lock().expect("not poisoned") = Some(error);
                 dispatch_stop.store(true, Ordering::Relaxed);
             };
@@ -224,6 +294,31 @@ where
                     ContractMode::Sampled => position.is_multiple_of(CONTRACT_SAMPLE_EVERY),
                     ContractMode::Off => false,
                 };
+                let id = match &item {
+                    Ok(document) => document.id.clone(),
+                    Err(failure) => failure.source.clone(),
+                };
+                if let Some(shard) = &shard {
+                    if shard.planned.get(position as usize) != Some(&id_digest(&id)) {
+                        let detail = if position as usize == shard.planned.len() {
+                            format!(
+                                "it has more than the {} items planned (item {} is `{id}`)",
+                                shard.planned.len(),
+                                position + 1
+                            )
+                        } else {
+                            format!(
+                                "item {} is now `{id}`, the manifest lists another item there",
+                                position + 1
+                            )
+                        };
+                        changed(RunError::NotAsPlanned {
+                            manifest: shard.manifest.clone(),
+                            detail,
+                        });
+                        return;
+                    }
+                }
                 position += 1;
                 let item = match item {
                     Ok(document) if !seen_ids.insert(id_digest(&document.id)) => {
@@ -231,18 +326,21 @@ where
                     }
                     other => other,
                 };
+                if shard.as_ref().is_some_and(|s| !s.selects(position - 1)) {
+                    continue;
+                }
+                taken += 1;
                 // Resuming: the first items were done by the interrupted run,
                 // and must be the very documents it did.
-                if let Some(digest) = done.get(position as usize - 1) {
-                    let id = match &item {
-                        Ok(document) => &document.id,
-                        Err(failure) => &failure.source,
-                    };
-                    if id_digest(id) != *digest {
-                        changed(ResumeError::InputChanged {
-                            position,
-                            now: id.clone(),
-                        });
+                if let Some(digest) = done.get(taken as usize - 1) {
+                    if id_digest(&id) != *digest {
+                        changed(
+                            ResumeError::InputChanged {
+                                position: taken,
+                                now: id,
+                            }
+                            .into(),
+                        );
                         return;
                     }
                     continue;
@@ -271,11 +369,29 @@ where
                     return;
                 }
             }
-            if (position as usize) < done.len() && !dispatch_stop.load(Ordering::Relaxed) {
-                changed(ResumeError::InputShrank {
-                    now: position,
-                    recorded: done.len() as u64,
-                });
+            if dispatch_stop.load(Ordering::Relaxed) {
+                return;
+            }
+            match &shard {
+                Some(shard) if (position as usize) < shard.planned.len() => {
+                    changed(RunError::NotAsPlanned {
+                        manifest: shard.manifest.clone(),
+                        detail: format!(
+                            "it ends after {position} items, {} were planned",
+                            shard.planned.len()
+                        ),
+                    });
+                }
+                _ if (taken as usize) < done.len() => {
+                    changed(
+                        ResumeError::InputShrank {
+                            now: taken,
+                            recorded: done.len() as u64,
+                        }
+                        .into(),
+                    );
+                }
+                _ => {}
             }
         });
 
@@ -300,13 +416,35 @@ where
     progress.finish_and_clear();
     if let Some(error) = input_changed.lock().expect("not poisoned").take() {
         // Nothing new was written: the journal still describes the interrupted run.
-        return Err(error.into());
+        return Err(error);
     }
     summary.interrupted = interrupted.load(Ordering::Relaxed);
 
     summary.seconds = started.elapsed().as_secs_f64();
+    // A shard keeps its journal and whole-run files for the merge, and so
+    // that a relaunch after a kill anywhere before its completion marker
+    // (even between here and there) resumes instead of starting over.
+    let keep_for_resume = summary.interrupted || sharded;
     let out_dir = writer.dir().to_path_buf();
-    let finished = writer.finish(summary.interrupted)?;
+    publish(writer, &mut summary, keep_for_resume)?;
+    if !keep_for_resume {
+        // Everything is in place: nothing is left to resume.
+        OutputWriter::create(&out_dir, true)?.discard_resume_state()?;
+    }
+    Ok(summary)
+}
+
+/// Put a run's whole-run files in place, then its `manifest.json` and
+/// `run-summary.json`; `summary` gains the list of files and conflicts.
+/// Shared by a run and by the merge of a sharded one, so both leave the same
+/// files in the same order.
+pub(crate) fn publish(
+    writer: OutputWriter,
+    summary: &mut RunSummary,
+    keep_for_resume: bool,
+) -> Result<(), OutputError> {
+    let out_dir = writer.dir().to_path_buf();
+    let finished = writer.finish(keep_for_resume)?;
     // A clean run must not leave an earlier run's rejects beside its outputs.
     for stale in [REJECTS_FILE, DROPPED_FILE, DEAD_LETTER_FILE] {
         let path = out_dir.join(stale);
@@ -330,11 +468,7 @@ where
     )?;
     let json = serde_json::to_vec_pretty(&summary).expect("the summary serializes");
     host_files.write_file(SUMMARY_FILE, &json)?;
-    if !summary.interrupted {
-        // Everything is in place: nothing is left to resume.
-        host_files.discard_resume_state()?;
-    }
-    Ok(summary)
+    Ok(())
 }
 
 /// On SIGINT or SIGTERM, stop taking new documents; the run then finishes

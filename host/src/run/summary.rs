@@ -57,6 +57,10 @@ pub struct RunSummary {
     /// Whole-run files that differed from an existing file and were kept as
     /// `<name>.new` instead (overwrite not allowed).
     pub conflicts: Vec<String>,
+    /// For the merge of a sharded run: how many shards. `seconds` is then
+    /// the sum of the shards' wall-clock times, and `jobs` is not counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shards: Option<u64>,
 }
 
 impl RunSummary {
