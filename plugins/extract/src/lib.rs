@@ -3,15 +3,14 @@
 //! its title, author, date, site name and canonical URL.
 //!
 //! The extraction itself is the `dom_smoothie` crate (Mozilla's Readability
-//! in Rust), chosen by measurement (docs/benchmarks/extract.md); this plugin
-//! renders its result as structured plain text, reads the canonical URL and
-//! decides what a page with no main content becomes. It never fetches
+//! in Rust), chosen by measurement (docs/benchmarks/extract.md), asked for
+//! its formatted text (a blank line between paragraphs, one line per list
+//! item); this plugin removes ad slots it would keep, reads the canonical URL
+//! and decides what a page with no main content becomes. It never fetches
 //! anything: relative URLs stay as the page wrote them.
 
-mod render;
-
 use docpipe_plugin_sdk::{export_plugin, JsonSchema, Plugin, PluginError, Verdict};
-use dom_smoothie::{Readability, ReadabilityError};
+use dom_smoothie::{Readability, ReadabilityError, TextMode};
 use serde::{Deserialize, Serialize};
 
 /// The drop reason of a page in which no main content was found.
@@ -124,7 +123,11 @@ impl Plugin for Extract {
     }
 
     fn process(&mut self, input: Input) -> Result<Verdict<Output>, PluginError> {
-        let mut readability = Readability::new(input.html, None, None)
+        let config = dom_smoothie::Config {
+            text_mode: TextMode::Formatted,
+            ..Default::default()
+        };
+        let mut readability = Readability::new(input.html, None, Some(config))
             .map_err(|error| PluginError::new("extract-failed", error.to_string()))?;
         // Read before `parse`, which rewrites the document it works on.
         let canonical_url = canonical_url(&readability);
@@ -134,7 +137,7 @@ impl Plugin for Extract {
             Err(ReadabilityError::GrabFailed) => return Ok(self.no_content()),
             Err(error) => return Err(PluginError::new("extract-failed", error.to_string())),
         };
-        let text = render::render(&article.content);
+        let text = tidy_lines(&article.text_content);
         let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
         if letters < self.min_chars.max(1) {
             return Ok(self.no_content());
@@ -169,6 +172,26 @@ impl Extract {
             }),
         }
     }
+}
+
+/// `text` with trailing spaces cut from each line, at most one blank line
+/// between paragraphs (nested blocks can leave several) and no blank lines
+/// at either end.
+fn tidy_lines(text: &str) -> String {
+    let mut tidy = String::with_capacity(text.len());
+    let mut blank_lines = 0;
+    for line in text.lines().map(str::trim_end) {
+        if line.trim_start().is_empty() {
+            blank_lines += 1;
+            continue;
+        }
+        if !tidy.is_empty() {
+            tidy.push_str(if blank_lines > 0 { "\n\n" } else { "\n" });
+        }
+        tidy.push_str(line);
+        blank_lines = 0;
+    }
+    tidy
 }
 
 /// The `href` of the first `<link rel="canonical">`, as written.

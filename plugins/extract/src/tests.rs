@@ -120,3 +120,11 @@ fn unknown_config_keys_are_refused() {
     let error = Harness::<Extract>::new(json!({"min_chars": 10, "min_char": 5})).unwrap_err();
     assert_eq!(error.code, "invalid-config");
 }
+
+#[test]
+fn lines_lose_trailing_spaces_and_runs_of_blank_lines() {
+    assert_eq!(
+        super::tidy_lines("\n\n  One  \n\n\n\nTwo\nThree \n\n"),
+        "  One\n\nTwo\nThree"
+    );
+}
