@@ -10,8 +10,15 @@ const PIPELINE: &str = "[input]\npaths = [\"in\"]\nformat = \"html\"\n\n\
     [[stages]]\nid = \"extract\"\nplugin = \"builtin:extract\"\n\n\
     [[stages]]\nid = \"all\"\nplugin = \"builtin:export\"\nconfig = { format = \"jsonl\" }\n";
 
+/// A hand-made page: `examples/html/input/<name>`, else `tests/pages/<name>`.
 fn page(name: &str) -> String {
-    std::fs::read_to_string(repo().join("tests/pages").join(name)).unwrap()
+    let example = repo().join("examples/html/input").join(name);
+    let path = if example.exists() {
+        example
+    } else {
+        repo().join("tests/pages").join(name)
+    };
+    std::fs::read_to_string(path).unwrap()
 }
 
 /// The documents `out/documents.jsonl` holds, as (id, document).
@@ -96,7 +103,7 @@ fn a_windows_1256_arabic_page_is_decoded_from_its_declared_charset() {
 fn a_page_with_no_main_content_is_dropped_with_its_reason() {
     let dir = Dir::new();
     dir.write("in/article.html", page("article.html"));
-    dir.write("in/sitemap.html", page("no-main-content.html"));
+    dir.write("in/sitemap.html", page("sitemap.html"));
     dir.write("p.toml", PIPELINE);
     run_expecting(&dir.join("p.toml"), 0);
     let ids: Vec<_> = documents(&dir).into_iter().map(|(id, _)| id).collect();
@@ -131,4 +138,37 @@ fn an_undecodable_byte_fails_that_page_alone_naming_file_and_offset() {
     let rejects = dir.jsonl("out/rejects.jsonl");
     assert_eq!(rejects.len(), 1);
     assert_eq!(rejects[0]["stage"], "input");
+}
+
+#[test]
+fn the_html_example_extracts_cleans_detects_summarizes_and_exports() {
+    let out = Dir::new();
+    let output = crate::util::docpipe()
+        .arg("run")
+        .arg(repo().join("examples/html/pipeline.toml"))
+        .arg("--output")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = crate::util::output_text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("2 documents in: 1 completed, 1 dropped, 0 failed"),
+        "{stdout}"
+    );
+    let documents = out.jsonl("documents.jsonl");
+    assert_eq!(documents.len(), 1);
+    let article = &documents[0];
+    assert_eq!(article["lang"]["code"], "en");
+    assert!(
+        article["summary"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("river"),
+        "{article}"
+    );
+    assert!(out
+        .read("article.md")
+        .contains("Three bridges need inspection"));
+    assert_eq!(out.jsonl("dropped.jsonl")[0]["reason"], "no-main-content");
 }

@@ -1,5 +1,5 @@
-//! The plugin over small hand-made pages (shared with the end-to-end tests
-//! in `tests/pages/`).
+//! The plugin over small hand-made pages, shared with the end-to-end tests
+//! (`examples/html/input/`, and `tests/pages/` for the Arabic page).
 
 use docpipe_contract::Outcome;
 use docpipe_plugin_sdk::testing::Harness;
@@ -7,9 +7,9 @@ use serde_json::{json, Value};
 
 use super::{Extract, NO_MAIN_CONTENT};
 
-const ARTICLE: &str = include_str!("../../../tests/pages/article.html");
+const ARTICLE: &str = include_str!("../../../examples/html/input/article.html");
 const ARABIC: &str = include_str!("../../../tests/pages/arabic.html");
-const NO_MAIN_CONTENT_PAGE: &str = include_str!("../../../tests/pages/no-main-content.html");
+const NO_MAIN_CONTENT_PAGE: &str = include_str!("../../../examples/html/input/sitemap.html");
 
 fn extract(config: Value, html: &str) -> Option<Value> {
     Harness::<Extract>::new(config)
