@@ -29,6 +29,7 @@ macro_rules! builtin {
 
 /// Every built-in plugin, in pipeline order.
 pub const BUILTINS: &[Builtin] = &[
+    builtin!("extract"),
     builtin!("clean"),
     builtin!("langdetect"),
     builtin!("summarize"),

@@ -7,6 +7,7 @@ mod check;
 mod components;
 mod contracts;
 mod docs;
+mod extract;
 mod output;
 mod plugins;
 mod resume;

@@ -3,11 +3,12 @@
 use crate::util::{docpipe, output_text};
 
 #[test]
-fn list_shows_the_four_builtins() {
+fn list_shows_every_builtin() {
     let output = docpipe().args(["plugins", "list"]).output().unwrap();
     let (stdout, stderr) = output_text(&output);
     assert!(output.status.success(), "{stderr}");
     for name in [
+        "builtin:extract",
         "builtin:clean",
         "builtin:langdetect",
         "builtin:summarize",

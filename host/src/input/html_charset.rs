@@ -2,10 +2,13 @@
 //!
 //! The encoding comes from a byte order mark, else from a `<meta charset>` or
 //! `<meta http-equiv="content-type">` in the first 1024 bytes (the WHATWG
-//! "prescan a byte stream" algorithm), else it is UTF-8. Unlike a browser,
-//! bytes invalid in that encoding are an error unless `input.invalid_utf8`
-//! asks for them to be replaced.
+//! "prescan a byte stream" algorithm), else it is UTF-8 if the page is valid
+//! UTF-8, else `chardetng`'s guess (as a browser guesses from its locale: an
+//! old page with no declaration is in some legacy encoding, not broken).
+//! Unlike a browser, bytes invalid in a declared encoding are an error unless
+//! `input.invalid_utf8` asks for them to be replaced.
 
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use docpipe_contract::pipeline::InvalidUtf8Policy;
 use encoding_rs::{
     DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252, X_USER_DEFINED,
@@ -21,10 +24,21 @@ pub(super) fn sniff(bytes: &[u8]) -> (&'static Encoding, usize) {
     if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
         return (encoding, bom_length);
     }
-    (
-        prescan(&bytes[..bytes.len().min(PRESCAN_LENGTH)]).unwrap_or(UTF_8),
-        0,
-    )
+    let declared = prescan(&bytes[..bytes.len().min(PRESCAN_LENGTH)]);
+    (declared.unwrap_or_else(|| undeclared(bytes)), 0)
+}
+
+/// The encoding of a page that declares none: UTF-8 when it is valid UTF-8,
+/// else the legacy encoding its bytes look like (never UTF-8, which they are
+/// not; the guess may fall back to windows-1252, which decodes every byte).
+fn undeclared(bytes: &[u8]) -> &'static Encoding {
+    if std::str::from_utf8(bytes).is_ok() {
+        return UTF_8;
+    }
+    // ISO-2022-JP is left out, as browsers leave it out for pages.
+    let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    detector.guess(None, Utf8Detection::Deny)
 }
 
 /// Decodes `bytes` (without their byte order mark) as `encoding`. Malformed
@@ -295,6 +309,17 @@ mod tests {
         let mut page = vec![b' '; PRESCAN_LENGTH];
         page.extend_from_slice(br#"<meta charset="windows-1256">"#);
         assert_eq!(sniff(&page), (UTF_8, 0));
+    }
+
+    #[test]
+    fn an_undeclared_page_in_a_legacy_encoding_is_guessed() {
+        let text = "<p>Une rivière déborde près de l'école; les élèves à la maison.</p>";
+        let (latin, _, _) = WINDOWS_1252.encode(text);
+        assert_eq!(sniff(&latin), (WINDOWS_1252, 0));
+        let (arabic, _, _) =
+            WINDOWS_1256.encode("<p>افتتحت البلدية صباح اليوم مكتبة عامة جديدة في وسط المدينة</p>");
+        assert_eq!(sniff(&arabic), (WINDOWS_1256, 0));
+        assert_eq!(sniff(text.as_bytes()), (UTF_8, 0));
     }
 
     #[test]

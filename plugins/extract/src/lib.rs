@@ -1,0 +1,282 @@
+//! The `extract` plugin: turns a web page into its main text (the article,
+//! without navigation, menus, ads, comments, related links or footers) plus
+//! its title, author, date, site name and canonical URL.
+//!
+//! The extraction itself is the `dom_smoothie` crate (Mozilla's Readability
+//! in Rust), chosen by measurement (docs/benchmarks/extract.md), asked for
+//! its formatted text (a blank line between paragraphs, one line per list
+//! item); this plugin removes ad slots it would keep, reads the canonical URL
+//! and decides what a page with no main content becomes. It never fetches
+//! anything: relative URLs stay as the page wrote them.
+
+use docpipe_plugin_sdk::{export_plugin, JsonSchema, Plugin, PluginError, Verdict};
+use dom_smoothie::{Readability, ReadabilityError, TextMode};
+use serde::{Deserialize, Serialize};
+
+/// The drop reason of a page in which no main content was found.
+pub const NO_MAIN_CONTENT: &str = "no-main-content";
+
+/// Configuration of an `extract` stage.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// What a page with no main content becomes: `"drop"` stops it with the
+    /// reason `no-main-content`; `"keep"` passes it on with an empty `text`
+    /// and `meta.extract.main_content = false`.
+    pub no_main_content: NoMainContent,
+    /// A page whose main text has fewer letters and digits than this has no
+    /// main content: what is left of a menu or a cookie banner is shorter.
+    pub min_chars: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            no_main_content: NoMainContent::Drop,
+            min_chars: 100,
+        }
+    }
+}
+
+/// What a page with no main content becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum NoMainContent {
+    /// Stop the document with the reason `no-main-content`.
+    Drop,
+    /// Keep it with an empty text and `meta.extract.main_content = false`.
+    Keep,
+}
+
+/// The fields `extract` reads.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Input {
+    /// The whole page, as the `html` input format fills it (or a JSONL
+    /// line's `html` field).
+    pub html: String,
+}
+
+/// The fields `extract` writes.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Output {
+    /// The main text: paragraphs and headings separated by a blank line,
+    /// list items and table rows one a line.
+    pub text: String,
+    /// The page's title, when it has one; otherwise the document keeps the
+    /// title it came with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// What was found about the page, under `meta.extract`.
+    pub meta: OutputMeta,
+}
+
+/// The `meta` keys `extract` adds.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct OutputMeta {
+    /// The page's metadata.
+    pub extract: PageMeta,
+}
+
+/// Metadata of one page; each field is present only when the page states it.
+#[derive(Debug, Default, PartialEq, Serialize, JsonSchema)]
+pub struct PageMeta {
+    /// Whether main content was found (false only with
+    /// `no_main_content = "keep"`).
+    pub main_content: bool,
+    /// The author or authors, as the page names them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// The publication date, `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The site's name (`og:site_name`, JSON-LD publisher and the like).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
+    /// The canonical URL (`<link rel="canonical">`, else `og:url`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canonical_url: Option<String>,
+    /// The page's own description (`<meta name="description">`, `og:description`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A configured `extract` stage.
+#[derive(Debug)]
+pub struct Extract {
+    no_main_content: NoMainContent,
+    min_chars: usize,
+}
+
+impl Plugin for Extract {
+    const NAME: &'static str = "extract";
+    const DESCRIPTION: &'static str =
+        "Extracts a web page's main text, title, author, date, site name and canonical URL.";
+    type Config = Config;
+    type Input = Input;
+    type Output = Output;
+
+    fn new(config: Config) -> Result<Self, PluginError> {
+        Ok(Extract {
+            no_main_content: config.no_main_content,
+            min_chars: config.min_chars,
+        })
+    }
+
+    fn process(&mut self, input: Input) -> Result<Verdict<Output>, PluginError> {
+        let config = dom_smoothie::Config {
+            text_mode: TextMode::Formatted,
+            ..Default::default()
+        };
+        let mut readability = Readability::new(input.html, None, Some(config))
+            .map_err(|error| PluginError::new("extract-failed", error.to_string()))?;
+        // Read before `parse`, which rewrites the document it works on.
+        let canonical_url = canonical_url(&readability);
+        remove_ads(&readability);
+        let article = match readability.parse() {
+            Ok(article) => article,
+            Err(ReadabilityError::GrabFailed) => return Ok(self.no_content()),
+            Err(error) => return Err(PluginError::new("extract-failed", error.to_string())),
+        };
+        let text = tidy_lines(&article.text_content);
+        let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
+        if letters < self.min_chars.max(1) {
+            return Ok(self.no_content());
+        }
+        Ok(Verdict::keep(Output {
+            text,
+            title: non_empty(article.title),
+            meta: OutputMeta {
+                extract: PageMeta {
+                    main_content: true,
+                    author: article.byline.and_then(non_empty),
+                    date: article.published_time.and_then(non_empty).map(date_part),
+                    site_name: article.site_name.and_then(non_empty),
+                    canonical_url: canonical_url.or(article.url.and_then(non_empty)),
+                    description: article.excerpt.and_then(non_empty),
+                },
+            },
+        }))
+    }
+}
+
+impl Extract {
+    fn no_content(&self) -> Verdict<Output> {
+        match self.no_main_content {
+            NoMainContent::Drop => Verdict::drop(NO_MAIN_CONTENT),
+            NoMainContent::Keep => Verdict::keep(Output {
+                text: String::new(),
+                title: None,
+                meta: OutputMeta {
+                    extract: PageMeta::default(),
+                },
+            }),
+        }
+    }
+}
+
+/// `text` with trailing spaces cut from each line, at most one blank line
+/// between paragraphs (nested blocks can leave several) and no blank lines
+/// at either end.
+fn tidy_lines(text: &str) -> String {
+    let mut tidy = String::with_capacity(text.len());
+    let mut blank_lines = 0;
+    for line in text.lines().map(str::trim_end) {
+        if line.trim_start().is_empty() {
+            blank_lines += 1;
+            continue;
+        }
+        if !tidy.is_empty() {
+            tidy.push_str(if blank_lines > 0 { "\n\n" } else { "\n" });
+        }
+        tidy.push_str(line);
+        blank_lines = 0;
+    }
+    tidy
+}
+
+/// The `href` of the first `<link rel="canonical">`, as written.
+fn canonical_url(readability: &Readability) -> Option<String> {
+    readability
+        .doc
+        .select(r#"link[rel~="canonical" i][href]"#)
+        .first()
+        .attr("href")
+        .map(|href| href.to_string())
+        .and_then(non_empty)
+}
+
+/// Words that, as a whole `class` or `id` token (split at spaces, `-` and
+/// `_`), mark an advertisement. Readability only catches ad blocks whose
+/// names contain `-ad-`, so an ad slot inside the article body (`inline-ad`,
+/// `ad_slot`) would otherwise stay in the text. Whole tokens only: `header`,
+/// `load` or `shadow` are not ads.
+///
+/// Sites also name wrappers after the ads they hold (`article--with-ads`),
+/// so an element holding more text than an ad does is kept whatever its name.
+const AD_WORDS: &[&str] = &[
+    "ad",
+    "ads",
+    "adv",
+    "advert",
+    "adverts",
+    "advertisement",
+    "advertising",
+    "adslot",
+    "adsense",
+    "adunit",
+    "dfp",
+    "sponsored",
+    "sponsor",
+    "promo",
+    "promoted",
+];
+
+/// The most text an element named as an ad may hold and still be removed.
+const MAX_AD_CHARS: usize = 300;
+
+/// Removes the elements whose `class` or `id` names them an advertisement.
+fn remove_ads(readability: &Readability) {
+    let candidates = readability.doc.select("body [class], body [id]");
+    for element in candidates.nodes() {
+        let names = [element.attr("class"), element.attr("id")];
+        let is_ad = names.iter().flatten().any(|names| {
+            names
+                .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+                .any(|token| AD_WORDS.iter().any(|word| token.eq_ignore_ascii_case(word)))
+        });
+        if is_ad && element.text().chars().count() <= MAX_AD_CHARS {
+            element.remove_from_parent();
+        }
+    }
+}
+
+/// `2024-03-14` from `2024-03-14T08:30:00Z`; a date in any other form is kept
+/// as the page wrote it, since guessing at `03/04/2024` would be wrong half
+/// the time.
+fn date_part(date: String) -> String {
+    let bytes = date.as_bytes();
+    let iso = bytes.len() >= 10
+        && bytes[..10]
+            .iter()
+            .enumerate()
+            .all(|(index, byte)| match index {
+                4 | 7 => *byte == b'-',
+                _ => byte.is_ascii_digit(),
+            })
+        && bytes.get(10).is_none_or(|byte| !byte.is_ascii_digit());
+    if iso {
+        date[..10].to_string()
+    } else {
+        date
+    }
+}
+
+fn non_empty(value: String) -> Option<String> {
+    let trimmed = value.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+export_plugin!(Extract);
+
+#[cfg(test)]
+mod tests;
