@@ -87,6 +87,33 @@ def score(eval_dir: Path, gold: Path, output: Path) -> dict:
     return means
 
 
+def per_language(gold: Path, output: Path, kind: str) -> dict:
+    """Accuracy per gold language for one kind, from docpipe's JSONL output."""
+    answers = {}
+    for line in output.open():
+        item = json.loads(line)
+        answers[item["id"]] = (item.get("lang") or {}).get("code")
+    right, total = {}, {}
+    for line in gold.open():
+        item = json.loads(line)
+        if item["kind"] == kind:
+            language = item["gold"]
+            total[language] = total.get(language, 0) + 1
+            right[language] = right.get(language, 0) + (answers.get(item["id"]) == language)
+    return {language: right[language] / total[language] for language in total}
+
+
+def supported_by(eval_dir: Path, column: str) -> set:
+    """ISO codes of the languages a peer has published figures for."""
+    names = {}
+    for line in (eval_dir / "langid" / "languages.tsv").read_text().splitlines()[1:]:
+        code, name = line.split("\t")[:2]
+        names[name] = code
+    with (eval_dir / "langid" / "peer-accuracy" / "sentences-accuracy-values.csv").open() as f:
+        return {names[r["language"].lower().replace("norwegian ", "")]
+                for r in csv.DictReader(f) if not math.isnan(float(r[column]))}
+
+
 def four_kb_documents(gold: Path, target: Path) -> int:
     """Join each language's sentences, in order, into ~4 KB documents."""
     by_language: dict[str, list[str]] = {}
@@ -138,31 +165,57 @@ def main() -> None:
     docpipe = Path(args.docpipe).resolve()
     components = Path(args.components).resolve()
 
+    whatlang_languages = supported_by(eval_dir, "whatlang")
     results = {}
     with tempfile.TemporaryDirectory(prefix="langid-bench-") as temp:
         work = Path(temp)
         speed_input = work / "4kb.jsonl"
         speed_docs = four_kb_documents(gold, speed_input)
+
+        def rate(name: str, plugin: Path, config: dict) -> float:
+            summary = run(docpipe, work, name, speed_input, plugin, config, 1)
+            return speed_docs / next(s["seconds"] for s in summary["stages"] if s["id"] == "lang")
+
         for name in PLUGINS:
             plugin = components / f"{name}.wasm"
             run(docpipe, work, f"{name}-accuracy", gold, plugin, NO_THRESHOLDS, None)
-            accuracy = score(eval_dir, gold, work / f"{name}-accuracy" / "out" / "documents.jsonl")
-            summary = run(docpipe, work, f"{name}-speed", speed_input, plugin, {}, 1)
-            seconds = next(s["seconds"] for s in summary["stages"] if s["id"] == "lang")
-            results[name] = (accuracy, speed_docs / seconds, plugin.stat().st_size)
+            output = work / f"{name}-accuracy" / "out" / "documents.jsonl"
+            accuracy = score(eval_dir, gold, output)
+            subset = {}
+            for kind in ("sentences", "word-pairs"):
+                found = per_language(gold, output, kind)
+                values = [found[language] for language in whatlang_languages]
+                subset[kind] = (sum(values) / len(values), len(values))
+            docs_per_second = rate(f"{name}-speed", plugin, {})
+            long_accuracy = score(eval_dir, speed_input,
+                                  work / f"{name}-speed" / "out" / "documents.jsonl")["4kb"]
+            results[name] = (accuracy, subset, docs_per_second, long_accuracy,
+                             plugin.stat().st_size)
+        # The same calls with nothing to analyse: what docpipe and the JSON
+        # glue cost per document, the ceiling for any detector here.
+        floor = rate("floor", components / "langdetect.wasm", {"max_chars": 0})
 
-    print(f"| detector | sentences | word pairs | docs/s, ~4 KB docs, 1 job | size |")
-    print("|---|---|---|---|---|")
-    for name, (accuracy, rate, size) in results.items():
-        cells = [f"{accuracy[k][0] * 100:.1f}% ({accuracy[k][1]})" for k in ("sentences", "word-pairs")]
-        print(f"| `{name}` (this run) | {cells[0]} | {cells[1]} | {rate:,.0f} | {size / 2**20:.1f} MiB |")
+    def cell(value: tuple) -> str:
+        return f"{value[0] * 100:.1f}% ({value[1]})"
+
+    print("| detector | sentences | word pairs | sentences, whatlang's languages "
+          "| word pairs, whatlang's languages | ~4 KB docs | docs/s, ~4 KB docs, 1 job | size |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, (accuracy, subset, docs_per_second, long_accuracy, size) in results.items():
+        print(f"| `{name}` (this run) | {cell(accuracy['sentences'])} | "
+              f"{cell(accuracy['word-pairs'])} | {cell(subset['sentences'])} | "
+              f"{cell(subset['word-pairs'])} | {cell(long_accuracy)} | {docs_per_second:,.0f} | "
+              f"{size / 2**20:.1f} MiB |")
+    peers = peer_means(eval_dir)
     for label, column in PEERS:
-        means = peer_means(eval_dir)[column]
-        cells = [f"{means[k][0] * 100:.1f}% ({means[k][1]})" for k in ("sentences", "word-pairs")]
-        print(f"| {label} | {cells[0]} | {cells[1]} | | |")
+        means = peers[column]
+        print(f"| {label} | {cell(means['sentences'])} | {cell(means['word-pairs'])} "
+              f"| | | | | |")
+    print(f"| docpipe per-document floor (`max_chars = 0`) | | | | | | {floor:,.0f} | |")
     print(f"\naccuracy: mean over languages (count in brackets), score.py, thresholds off "
-          f"({NO_THRESHOLDS}); speed: {speed_docs} documents of ~{DOC_BYTES} bytes, "
-          f"`lang` stage time from the run summary, --jobs 1, default config")
+          f"({NO_THRESHOLDS}); ~4 KB docs: {speed_docs} documents of ~{DOC_BYTES} bytes "
+          f"joined from each language's sentences, default config; speed: `lang` stage time "
+          f"from the run summary, --jobs 1")
 
 
 if __name__ == "__main__":

@@ -3,13 +3,14 @@
 use crate::util::{docpipe, output_text};
 
 #[test]
-fn list_shows_the_four_builtins() {
+fn list_shows_the_five_builtins() {
     let output = docpipe().args(["plugins", "list"]).output().unwrap();
     let (stdout, stderr) = output_text(&output);
     assert!(output.status.success(), "{stderr}");
     for name in [
         "builtin:clean",
         "builtin:langdetect",
+        "builtin:langdetect-fast",
         "builtin:summarize",
         "builtin:export",
     ] {

@@ -188,7 +188,7 @@ export_plugin!(LangDetectFast);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use docpipe_plugin_sdk::testing::Harness;
+    use docpipe_plugin_sdk::testing::{misdetected, Harness};
     use serde_json::{json, Value};
 
     const ARABIC: &str = "وتقول الولايات المتحدة إنها تعمل مع المجموعة الاقتصادية لدول غرب أفريقيا \
@@ -326,6 +326,82 @@ mod tests {
         let error = Harness::<LangDetectFast>::new(json!({"only": ["en", "xx"]})).unwrap_err();
         assert_eq!(error.code, "invalid-config");
         assert_eq!(error.pointer.as_deref(), Some("/only/1"));
+    }
+
+    /// Sentences written for these tests, in the languages of each group of
+    /// close relatives the issue names that whatlang knows (it has no
+    /// Bosnian, Nynorsk or Malay).
+    const HARD_GROUPS: [&[(&str, &str)]; 5] = [
+        &[
+            ("ar", "يعمل المهندسون في المصنع الجديد منذ شهرين على تطوير سيارات كهربائية صغيرة وسريعة."),
+            ("fa", "مهندسان در کارخانه جدید از دو ماه پیش روی ساخت خودروهای برقی کوچک و سریع کار می‌کنند."),
+            ("ur", "انجینئر نئی فیکٹری میں دو مہینوں سے چھوٹی اور تیز بجلی کی گاڑیاں بنانے پر کام کر رہے ہیں۔"),
+        ],
+        &[
+            ("es", "Los ingenieros de la nueva fábrica llevan dos meses trabajando en coches eléctricos pequeños y rápidos."),
+            ("pt", "Os engenheiros da nova fábrica trabalham há dois meses em carros elétricos pequenos e rápidos."),
+            ("ca", "Els enginyers de la nova fàbrica fa dos mesos que treballen en cotxes elèctrics petits i ràpids."),
+        ],
+        &[
+            ("da", "Ingeniørerne på den nye fabrik har i to måneder arbejdet på små og hurtige elbiler."),
+            ("sv", "Ingenjörerna på den nya fabriken har i två månader arbetat med små och snabba elbilar."),
+        ],
+        &[(
+            "id",
+            "Para insinyur di pabrik baru itu sudah dua bulan bekerja membuat mobil listrik yang kecil dan cepat.",
+        )],
+        &[
+            ("hr", "Inženjeri u novoj tvornici već dva mjeseca rade na malim i brzim električnim automobilima."),
+            ("sr", "Инжењери у новој фабрици већ два месеца раде на малим и брзим електричним аутомобилима."),
+        ],
+    ];
+
+    #[test]
+    fn hard_groups_as_far_as_whatlang_tells_them_apart() {
+        let wrong = misdetected::<LangDetectFast>(json!({}), &HARD_GROUPS.concat());
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn bokmal_is_at_best_tied_with_danish() {
+        // A known whatlang limit, and the reason `langdetect` is the default.
+        let lang = detect(
+            json!({}),
+            "Ingeniørene på den nye fabrikken har i to måneder jobbet med små og raske elbiler.",
+        );
+        let top_two: Vec<&Value> = lang["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .take(2)
+            .map(|c| &c["code"])
+            .collect();
+        assert!(top_two.contains(&&json!("nb")), "{lang}");
+    }
+
+    #[test]
+    fn empty_text_is_undetermined() {
+        assert_eq!(detect(json!({}), "")["code"], "und");
+        assert_eq!(detect(json!({}), "")["script"], "Zyyy");
+    }
+
+    #[test]
+    fn paragraphs_on_request() {
+        let text = format!("{ENGLISH}\n\n{ARABIC}\n\n{ENGLISH}");
+        let mut harness = Harness::<LangDetectFast>::new(json!({"paragraphs": true})).unwrap();
+        let out = harness
+            .process_value(json!({"id": "doc", "text": text}))
+            .unwrap()
+            .unwrap();
+        let codes: Vec<&str> = out["meta"]["langdetect"]["paragraphs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, ["en", "ar", "en"]);
+        let shares = &out["meta"]["langdetect"]["shares"];
+        assert!(shares["en"].as_f64().unwrap() > shares["ar"].as_f64().unwrap());
     }
 
     #[test]

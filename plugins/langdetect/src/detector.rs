@@ -9,7 +9,7 @@
 
 use crate::languages::LANGUAGES;
 use crate::model::{self, Model, COST_SCALE, MAX_ORDER};
-use crate::rules;
+use crate::rules::LetterRules;
 use crate::script;
 
 /// How many languages there are.
@@ -145,7 +145,13 @@ impl PrefixCache {
 
 /// Rank the `allowed` languages for `words` (lowercased, see [`words`])
 /// written mostly in `script`: only languages written in it compete.
-pub fn rank(model: &Model, words: &[&str], script: u8, allowed: LanguageSet) -> Ranking {
+pub fn rank(
+    model: &Model,
+    rules: &LetterRules,
+    words: &[&str],
+    script: u8,
+    allowed: LanguageSet,
+) -> Ranking {
     let mut candidates: Vec<usize> = (0..LANGUAGE_COUNT)
         .filter(|&l| allowed & (1 << l) != 0 && model.script_mask(l) & (1 << script) != 0)
         .collect();
@@ -157,12 +163,12 @@ pub fn rank(model: &Model, words: &[&str], script: u8, allowed: LanguageSet) -> 
             candidates = vec![candidates[chinese]];
         }
     }
-    if let Some(language) = rules::decide(words, allowed) {
+    if let Some(language) = rules.decide(words, allowed) {
         if candidates.contains(&language) {
             candidates = vec![language];
         }
     }
-    let candidates = rules::narrow(words, candidates);
+    let candidates = rules.narrow(words, candidates);
     match candidates.as_slice() {
         [] => return Ranking::default(),
         [only] => {

@@ -101,30 +101,113 @@ fn index(code: &str) -> usize {
         .expect("the rule tables name only known languages")
 }
 
-/// The language lingua's unique-letter rule decides on, if any, among the
-/// `allowed` ones (bit per language index).
-pub fn decide(words: &[&str], allowed: u128) -> Option<usize> {
-    // Votes per language, plus words that vote for none ([LANGUAGES.len()]).
-    let undecided = LANGUAGES.len();
-    let mut votes = [0usize; LANGUAGES.len() + 1];
-    for word in words {
+/// The rule tables keyed by letter, for a binary search per letter rather
+/// than a scan of every table entry.
+#[derive(Debug)]
+pub struct LetterRules {
+    /// (letter, the one language writing it), sorted.
+    unique: Vec<(char, usize)>,
+    /// (letter, the languages sharing it, a bit per language), sorted.
+    shared: Vec<(char, u128)>,
+}
+
+impl LetterRules {
+    /// Index lingua's tables by letter.
+    pub fn new() -> LetterRules {
+        let mut unique: Vec<(char, usize)> = UNIQUE_LETTERS
+            .iter()
+            .chain(&UNIQUE_LETTERS_LONG)
+            .flat_map(|(code, letters)| letters.chars().map(|c| (c, index(code))))
+            .collect();
+        unique.sort_unstable();
+        let mut shared: Vec<(char, u128)> = SHARED_LETTERS
+            .iter()
+            .flat_map(|(letters, codes)| {
+                let set = codes.iter().fold(0u128, |set, code| set | 1 << index(code));
+                letters.chars().map(move |c| (c, set))
+            })
+            .collect();
+        shared.sort_unstable();
+        LetterRules { unique, shared }
+    }
+
+    fn unique_language(&self, c: char) -> Option<usize> {
+        let at = self
+            .unique
+            .binary_search_by_key(&c, |&(letter, _)| letter)
+            .ok()?;
+        Some(self.unique[at].1)
+    }
+
+    fn sharing_languages(&self, c: char) -> u128 {
+        // A letter can sit in several entries (none do today): merge them.
+        let start = self.shared.partition_point(|&(letter, _)| letter < c);
+        self.shared[start..]
+            .iter()
+            .take_while(|&&(letter, _)| letter == c)
+            .fold(0, |set, &(_, languages)| set | languages)
+    }
+
+    /// The language lingua's unique-letter rule decides on, if any, among
+    /// the `allowed` ones (bit per language index).
+    pub fn decide(&self, words: &[&str], allowed: u128) -> Option<usize> {
+        // Votes per language, plus words that vote for none ([LANGUAGES.len()]).
+        let undecided = LANGUAGES.len();
+        let mut votes = [0usize; LANGUAGES.len() + 1];
         let mut counts = [0usize; LANGUAGES.len()];
-        for c in word.chars().filter(|c| !c.is_ascii()) {
-            for (code, letters) in UNIQUE_LETTERS.iter().chain(&UNIQUE_LETTERS_LONG) {
-                if letters.contains(c) {
-                    counts[index(code)] += 1;
+        for word in words {
+            let mut any = false;
+            for c in word.chars().filter(|c| !c.is_ascii()) {
+                if let Some(language) = self.unique_language(c) {
+                    counts[language] += 1;
+                    any = true;
+                }
+            }
+            let vote = if any { clear_winner(&counts) } else { None };
+            if any {
+                counts = [0; LANGUAGES.len()];
+            }
+            match vote {
+                Some(language) if allowed & (1 << language) != 0 => votes[language] += 1,
+                _ => votes[undecided] += 1,
+            }
+        }
+        if (votes[undecided] as f64) < words.len() as f64 * 0.5 {
+            votes[undecided] = 0;
+        }
+        clear_winner(&votes).filter(|&decided| decided != undecided)
+    }
+
+    /// `candidates` narrowed to the languages whose shared letters appear in
+    /// at least half the words, or unchanged when none do.
+    pub fn narrow(&self, words: &[&str], candidates: Vec<usize>) -> Vec<usize> {
+        let mut counts = [0usize; LANGUAGES.len()];
+        let mut letters_in_word: Vec<char> = Vec::new();
+        for word in words {
+            letters_in_word.clear();
+            letters_in_word.extend(word.chars().filter(|c| !c.is_ascii()));
+            letters_in_word.sort_unstable();
+            letters_in_word.dedup();
+            for &c in &letters_in_word {
+                let mut languages = self.sharing_languages(c);
+                while languages != 0 {
+                    counts[languages.trailing_zeros() as usize] += 1;
+                    languages &= languages - 1;
                 }
             }
         }
-        match clear_winner(&counts) {
-            Some(language) if allowed & (1 << language) != 0 => votes[language] += 1,
-            _ => votes[undecided] += 1,
+        let half = words.len() as f64 * 0.5;
+        let narrowed: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&l| counts[l] > 0 && counts[l] as f64 >= half)
+            .collect();
+        if narrowed.is_empty() {
+            candidates
+        } else {
+            narrowed
         }
     }
-    if (votes[undecided] as f64) < words.len() as f64 * 0.5 {
-        votes[undecided] = 0;
-    }
-    clear_winner(&votes).filter(|&decided| decided != undecided)
 }
 
 /// The index with the highest count, unless none is above zero or two tie
@@ -139,39 +222,6 @@ fn clear_winner(counts: &[usize]) -> Option<usize> {
         [(_, only)] => Some(*only),
         [(first, best), (second, _), ..] if first > second => Some(*best),
         _ => None,
-    }
-}
-
-/// `candidates` narrowed to the languages whose shared letters appear in at
-/// least half the words, or unchanged when none do.
-pub fn narrow(words: &[&str], candidates: Vec<usize>) -> Vec<usize> {
-    let mut counts = [0usize; LANGUAGES.len()];
-    let mut letters_in_word: Vec<char> = Vec::new();
-    for word in words {
-        letters_in_word.clear();
-        letters_in_word.extend(word.chars().filter(|c| !c.is_ascii()));
-        letters_in_word.sort_unstable();
-        letters_in_word.dedup();
-        for &c in &letters_in_word {
-            for (letters, codes) in SHARED_LETTERS {
-                if letters.contains(c) {
-                    for code in codes {
-                        counts[index(code)] += 1;
-                    }
-                }
-            }
-        }
-    }
-    let half = words.len() as f64 * 0.5;
-    let narrowed: Vec<usize> = candidates
-        .iter()
-        .copied()
-        .filter(|&l| counts[l] > 0 && counts[l] as f64 >= half)
-        .collect();
-    if narrowed.is_empty() {
-        candidates
-    } else {
-        narrowed
     }
 }
 
@@ -191,15 +241,16 @@ mod tests {
 
     #[test]
     fn a_unique_letter_in_most_words_decides() {
+        let rules = LetterRules::new();
         let all = (1 << LANGUAGES.len()) - 1;
-        assert_eq!(decide(&["straße", "groß"], all), Some(index("de")));
+        assert_eq!(rules.decide(&["straße", "groß"], all), Some(index("de")));
         assert_eq!(
-            decide(&["straße", "und", "haus"], all),
+            rules.decide(&["straße", "und", "haus"], all),
             None,
             "one word in three"
         );
         assert_eq!(
-            decide(&["straße"], all & !(1 << index("de"))),
+            rules.decide(&["straße"], all & !(1 << index("de"))),
             None,
             "not allowed"
         );
@@ -207,12 +258,15 @@ mod tests {
 
     #[test]
     fn shared_letters_narrow_only_when_half_the_words_carry_them() {
+        let rules = LetterRules::new();
         let all: Vec<usize> = (0..LANGUAGES.len()).collect();
-        let narrowed = narrow(&["schöne", "tage"], all.clone());
+        let narrowed = rules.narrow(&["schöne", "tage"], all.clone());
         assert!(narrowed.contains(&index("de")) && narrowed.contains(&index("sv")));
         assert!(!narrowed.contains(&index("sn")), "Shona has no ö");
         assert_eq!(
-            narrow(&["schöne", "und", "die", "tage"], all.clone()).len(),
+            rules
+                .narrow(&["schöne", "und", "die", "tage"], all.clone())
+                .len(),
             all.len()
         );
     }
