@@ -3,11 +3,11 @@
 //! written to `$OUT_DIR/model.bin` and embedded with `include_bytes!`.
 //!
 //! Each model maps an n-gram to ln P(last char | the others). 1- to 3-grams
-//! are kept whole; of the 4- and 5-grams each language keeps its `KEEP_LONG`
-//! most frequent (frequency estimated as the product of the conditional
-//! probabilities along the n-gram's prefixes): the rare ones make up most of
-//! the 255 MB of models and a missing one backs off to its prefix, as in
-//! lingua itself.
+//! are kept whole; of the 4- and 5-grams each language keeps its
+//! `KEEP_4GRAMS` and `KEEP_5GRAMS` most frequent (frequency estimated as the
+//! product of the conditional probabilities along the n-gram's prefixes): the
+//! rare ones make up most of the 255 MB of models, and a missing one backs
+//! off to its prefix, as in lingua itself.
 
 #[path = "src/languages.rs"]
 #[allow(dead_code)]
@@ -23,10 +23,13 @@ use fst::{Map, Streamer};
 use include_dir::Dir;
 use std::io::Write;
 
-/// 4- and 5-grams kept per language and length. On the lingua dev set
-/// (docs/benchmarks/langid.md) 20,000 gave a 17 MB component and 86.4% on
-/// word pairs, 30,000 22 MB and 87.2%, 40,000 26 MB and 87.4%.
-const KEEP_LONG: usize = 30_000;
+/// 4-grams and 5-grams kept per language. On the lingua dev set
+/// (docs/benchmarks/langid.md), keeping 20,000 of each gave a 17 MB component
+/// and 95.3% / 86.4% (sentences / word pairs), 30,000 of each 22 MB and
+/// 95.4% / 87.2%, 40,000 26 MB and 95.5% / 87.4%; these 21 MB and 95.5% /
+/// 87.2%: 4-grams carry more than 5-grams at the same size.
+const KEEP_4GRAMS: usize = 45_000;
+const KEEP_5GRAMS: usize = 15_000;
 
 /// The models, in the order of `languages::LANGUAGES`.
 static MODELS: [&Dir; languages::LANGUAGES.len()] = [
@@ -160,9 +163,14 @@ fn main() {
                 .fold(0u32, |mask, s| mask | 1 << s),
         );
         for (index, mut ngrams) in by_order.into_iter().enumerate() {
-            if index + 1 >= 4 && ngrams.len() > KEEP_LONG {
-                ngrams.select_nth_unstable_by(KEEP_LONG, |a, b| b.0.total_cmp(&a.0));
-                ngrams.truncate(KEEP_LONG);
+            let keep = match index + 1 {
+                4 => KEEP_4GRAMS,
+                5 => KEEP_5GRAMS,
+                _ => usize::MAX,
+            };
+            if ngrams.len() > keep {
+                ngrams.select_nth_unstable_by(keep, |a, b| b.0.total_cmp(&a.0));
+                ngrams.truncate(keep);
             }
             entries[index].extend(ngrams.into_iter().map(|(_, fingerprint, cost)| {
                 u64::from(fingerprint) << 16 | (language as u64) << 8 | u64::from(cost)
