@@ -32,6 +32,9 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("extract"),
     builtin!("clean"),
     builtin!("langdetect"),
+    // After `langdetect`: a missing `lang` field's hint names the first
+    // built-in that writes it, and the accurate one is the default choice.
+    builtin!("langdetect-fast"),
     builtin!("summarize"),
     builtin!("export"),
 ];

@@ -43,6 +43,7 @@ extern crate self as docpipe_plugin_sdk;
 
 #[allow(missing_docs)]
 mod glue;
+pub mod lang;
 pub mod log;
 mod plugin;
 pub mod testing;

@@ -40,3 +40,20 @@ impl<P: Plugin> Harness<P> {
         }
     }
 }
+
+/// For language detectors: run each `(expected code, text)` through a fresh
+/// `P` configured with `config` and describe every case whose `lang.code`
+/// differs, with the `lang` that came back. Empty when all are right.
+pub fn misdetected<P: Plugin>(config: Value, cases: &[(&str, &str)]) -> Vec<String> {
+    let mut harness = Harness::<P>::new(config).expect("the config is valid");
+    cases
+        .iter()
+        .filter_map(|&(code, text)| {
+            let out = harness
+                .process_value(serde_json::json!({"id": code, "text": text}))
+                .expect("the plugin accepts the document")
+                .expect("the plugin keeps the document");
+            (out["lang"]["code"] != code).then(|| format!("{code}: got {}", out["lang"]))
+        })
+        .collect()
+}

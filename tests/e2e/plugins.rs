@@ -11,6 +11,7 @@ fn list_shows_every_builtin() {
         "builtin:extract",
         "builtin:clean",
         "builtin:langdetect",
+        "builtin:langdetect-fast",
         "builtin:summarize",
         "builtin:export",
     ] {
