@@ -24,7 +24,7 @@ use include_dir::Dir;
 use std::io::Write;
 
 /// 4-grams and 5-grams kept per language. On the lingua dev set
-/// (docs/benchmarks/langid.md), keeping 20,000 of each gave a 17 MB component
+/// (docs/benchmarks.md), keeping 20,000 of each gave a 17 MB component
 /// and 95.3% / 86.4% (sentences / word pairs), 30,000 of each 22 MB and
 /// 95.4% / 87.2%, 40,000 26 MB and 95.5% / 87.4%; these 21 MB and 95.5% /
 /// 87.2%: 4-grams carry more than 5-grams at the same size.

@@ -3,7 +3,7 @@
 //! its title, author, date, site name and canonical URL.
 //!
 //! The extraction itself is the `dom_smoothie` crate (Mozilla's Readability
-//! in Rust), chosen by measurement (docs/benchmarks/extract.md), asked for
+//! in Rust), chosen by measurement (docs/benchmarks.md), asked for
 //! its formatted text (a blank line between paragraphs, one line per list
 //! item); this plugin removes ad slots it would keep, reads the canonical URL
 //! and decides what a page with no main content becomes. It never fetches
