@@ -200,6 +200,12 @@ fn unreadable_input_fails_alone_with_its_line_number() {
         stderr.contains("a.jsonl:2"),
         "the error names file and line: {stderr}"
     );
+    let line = stderr.lines().find(|l| l.contains("a.jsonl:2")).unwrap();
+    assert_eq!(
+        line.matches("a.jsonl").count(),
+        1,
+        "the file is named once: {line}"
+    );
     let ids: Vec<_> = dir
         .jsonl("out/documents.jsonl")
         .iter()

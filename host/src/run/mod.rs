@@ -523,7 +523,13 @@ fn record(
 ) -> Result<(String, Tally, bool), OutputError> {
     let run = match item {
         Item::Unreadable(failure) => {
-            progress.suspend(|| eprintln!("error: {}: {}", failure.source, failure.message));
+            // Input errors already start with their file (and line).
+            let message = if failure.message.starts_with(&failure.source) {
+                failure.message.clone()
+            } else {
+                format!("{}: {}", failure.source, failure.message)
+            };
+            progress.suspend(|| eprintln!("error: {message}"));
             reject(
                 writer,
                 &failure.source,
