@@ -164,13 +164,18 @@ fn read_document(line: &str, path: &Path, number: usize) -> Result<(String, usiz
         Some(Value::String(text)) => text.len(),
         _ => return Err("no `text` string".into()),
     };
+    // The host names a file given directly by its file name.
+    let name = path
+        .file_name()
+        .unwrap_or(path.as_os_str())
+        .to_string_lossy();
     if !object.contains_key("id") {
-        object.insert("id".into(), format!("{}:{number}", path.display()).into());
+        object.insert("id".into(), format!("{name}:{number}").into());
     }
     let meta = object.entry("meta").or_insert_with(|| json!({}));
     if let Value::Object(meta) = meta {
         meta.entry("source")
-            .or_insert_with(|| json!({"path": path.display().to_string(), "line": number}));
+            .or_insert_with(|| json!({"path": name, "line": number}));
     }
     Ok((Value::Object(object).to_string(), text_bytes))
 }
