@@ -9,7 +9,8 @@ the components named by path (default plugins/components/*.wasm), with
 four plugins compiled natively, configured once, and configured per
 document as the host does); (c) bench/pipeline/python_stack.py. Prints
 Markdown tables: throughput, peak RSS, latency, per-stage times, ratios,
-docpipe's start-up with a cold and a warm compile cache.
+docpipe's start-up with a cold and a warm compile cache, and the cost of a
+near-empty stage (langdetect with max_chars = 1) per document.
 
     cargo build --release -p docpipe-bench-native
     python3 bench/pipeline/run.py --docpipe /work/main/target/release/docpipe
@@ -40,6 +41,10 @@ STAGES = {
     "jsonl": ("export.wasm", {"format": "jsonl"}),
 }
 WARM_STARTS = 5
+# A stage that does next to no work with the largest component: what a
+# document pays for a stage whatever the plugin does (instantiate the 21 MB
+# langdetect component, configure it, the document in and out as JSON).
+PROBE = {"lang": ("langdetect.wasm", {"max_chars": 1})}
 
 
 def toml_value(value):
@@ -47,9 +52,9 @@ def toml_value(value):
     return "{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in value.items()) + " }"
 
 
-def write_pipeline(path, components, corpus, out_dir):
+def write_pipeline(path, components, corpus, out_dir, stages=STAGES):
     lines = ["[input]", f"paths = [{json.dumps(str(corpus))}]", 'format = "jsonl"', ""]
-    for stage, (component, config) in STAGES.items():
+    for stage, (component, config) in stages.items():
         lines += ["[[stages]]", f'id = "{stage}"',
                   f"plugin = {json.dumps(str(components / component))}"]
         if config:
@@ -165,6 +170,10 @@ def report(args, jobs, components, work):
     for j in jobs:
         runs[j] = run_docpipe(args.docpipe, pipeline, work / f"out-j{j}", j, cache)
 
+    pipeline_probe = work / "probe.toml"
+    write_pipeline(pipeline_probe, components, corpus, work / "out-probe", PROBE)
+    probe = run_docpipe(args.docpipe, pipeline_probe, work / "out-probe", 1, cache)["stages"]["lang"] / docs
+
     configs = json.dumps({stage: config for stage, (_, config) in STAGES.items()})
     native = {}
     for mode, extra in (("once", []), ("per-document", ["--configure-per-document"])):
@@ -242,6 +251,9 @@ def report(args, jobs, components, work):
     print(f"| per-stage, per-document overhead (export stage: docpipe - native) | {overhead * 1e3:.2f} ms |")
     print(f"| that overhead x {len(STAGES)} stages, share of a document's docpipe time "
           f"| {overhead * len(STAGES) / (wasm_time / docs) * 100:.0f}% |")
+    print(f"| per-document cost of a langdetect stage with `max_chars = 1` (docpipe) | {probe * 1e3:.2f} ms |")
+    print(f"| that cost x {len(STAGES)} stages, share of a document's docpipe time "
+          f"| {probe * len(STAGES) / (wasm_time / docs) * 100:.0f}% |")
     print(f"| docpipe and native outputs that differ | {differ} of {lines} lines |")
 
 
