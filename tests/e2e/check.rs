@@ -1,6 +1,6 @@
 //! `docpipe check`: every problem at once, each pointing at the file.
 
-use crate::util::{check_refuses, docpipe, output_text, Dir};
+use crate::util::{check_refuses, docpipe_expecting, Dir};
 
 #[test]
 fn a_clean_pipeline_checks_ok_and_processes_nothing() {
@@ -10,13 +10,7 @@ fn a_clean_pipeline_checks_ok_and_processes_nothing() {
         "p.toml",
         "[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"summary\"\nplugin = \"builtin:summarize\"\nconfig = { sentences = 2 }\n",
     );
-    let output = docpipe()
-        .arg("check")
-        .arg(dir.join("p.toml"))
-        .output()
-        .unwrap();
-    let (stdout, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    let (stdout, _) = docpipe_expecting("check", &dir.join("p.toml"), 0);
     assert!(stdout.contains("ok, 1 stages ready"), "{stdout}");
     assert!(stdout.contains("builtin:summarize"), "{stdout}");
     assert!(!dir.join("out").exists(), "check writes nothing");

@@ -224,9 +224,7 @@ fn every_format_writes_arabic_chinese_and_english_faithfully() {
         ));
     }
     let p = dir.write("p.toml", pipeline);
-    let output = docpipe().arg("run").arg(&p).output().unwrap();
-    let (stdout, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    run_expecting(&p, 0);
 
     for (lang, title, text) in docs {
         // HTML: escaped, in the document's language and direction.

@@ -173,23 +173,26 @@ pub fn interrupt(child: &std::process::Child) {
 /// Run `docpipe check` on a pipeline it must refuse as a configuration
 /// error (exit 2); returns what it printed on stderr.
 pub fn check_refuses(pipeline: &Path) -> String {
-    let output = docpipe().arg("check").arg(pipeline).output().unwrap();
-    let (_, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    stderr
+    docpipe_expecting("check", pipeline, 2).1
 }
 
 /// Run `docpipe run` on a pipeline and assert its exit code; returns what it
 /// printed on stderr.
 pub fn run_expecting(pipeline: &Path, code: i32) -> String {
-    let output = docpipe().arg("run").arg(pipeline).output().unwrap();
+    docpipe_expecting("run", pipeline, code).1
+}
+
+/// Run `docpipe VERB PIPELINE` and assert its exit code; returns what it
+/// printed on stdout and stderr.
+pub fn docpipe_expecting(verb: &str, pipeline: &Path, code: i32) -> (String, String) {
+    let output = docpipe().arg(verb).arg(pipeline).output().unwrap();
     let (stdout, stderr) = output_text(&output);
     assert_eq!(
         output.status.code(),
         Some(code),
         "stdout:\n{stdout}\nstderr:\n{stderr}"
     );
-    stderr
+    (stdout, stderr)
 }
 
 /// `p.toml`: the faulty plugin (with `timeout`), then `builtin:export` as

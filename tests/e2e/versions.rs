@@ -1,7 +1,7 @@
 //! The plugin interface is versioned: a component built against another
 //! `docpipe:plugin` version is refused, by name, at the stage that uses it.
 
-use crate::util::{build_test_plugin, docpipe, output_text, Dir};
+use crate::util::{build_test_plugin, docpipe_expecting, Dir};
 
 #[test]
 fn a_plugin_built_against_a_newer_interface_is_refused_naming_both_versions() {
@@ -13,13 +13,7 @@ fn a_plugin_built_against_a_newer_interface_is_refused_naming_both_versions() {
         "p.toml",
         "[input]\npaths = [\"in\"]\n\n[[stages]]\nid = \"future\"\nplugin = \"future.wasm\"\n",
     );
-    let output = docpipe()
-        .arg("check")
-        .arg(dir.join("p.toml"))
-        .output()
-        .unwrap();
-    let (stdout, stderr) = output_text(&output);
-    assert_eq!(output.status.code(), Some(2), "{stdout}\n{stderr}");
+    let (_, stderr) = docpipe_expecting("check", &dir.join("p.toml"), 2);
     assert!(stderr.contains("docpipe:plugin@0.2.0"), "{stderr}");
     assert!(stderr.contains("docpipe:plugin@0.1.0"), "{stderr}");
     assert!(

@@ -13,7 +13,7 @@ use crate::pipeline::Pipeline;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// The journal's file name inside the resume directory.
@@ -305,7 +305,6 @@ pub(super) fn resume(
     let file = fs::OpenOptions::new().write(true).open(&path).map_err(io)?;
     file.set_len(accepted_end).map_err(io)?;
     let mut journal = Journal { file, path };
-    use std::io::{Seek, SeekFrom};
     journal
         .file
         .seek(SeekFrom::End(0))
