@@ -9,8 +9,10 @@ the components named by path (default plugins/components/*.wasm), with
 four plugins compiled natively, configured once, and configured per
 document as the host does); (c) bench/pipeline/python_stack.py. Prints
 Markdown tables: throughput, peak RSS, latency, per-stage times, ratios,
-docpipe's start-up with a cold and a warm compile cache, and the cost of a
-near-empty stage (langdetect with max_chars = 1) per document.
+docpipe's start-up with a cold and a warm compile cache, the cost of a
+near-empty stage (langdetect with max_chars = 1) per document, and what a
+fresh instance per document (`instances = "per-document"`) costs over the
+default reused instances.
 
     cargo build --release -p docpipe-bench-native
     python3 bench/pipeline/run.py --docpipe /work/main/target/release/docpipe
@@ -52,8 +54,8 @@ def toml_value(value):
     return "{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in value.items()) + " }"
 
 
-def write_pipeline(path, components, corpus, out_dir, stages=STAGES):
-    lines = ["[input]", f"paths = [{json.dumps(str(corpus))}]", 'format = "jsonl"', ""]
+def write_pipeline(path, components, corpus, out_dir, stages=STAGES, instances="reused"):
+    lines = [f"instances = {json.dumps(instances)}", "", "[input]", f"paths = [{json.dumps(str(corpus))}]", 'format = "jsonl"', ""]
     for stage, (component, config) in stages.items():
         lines += ["[[stages]]", f'id = "{stage}"',
                   f"plugin = {json.dumps(str(components / component))}"]
@@ -170,6 +172,12 @@ def report(args, jobs, components, work):
     for j in jobs:
         runs[j] = run_docpipe(args.docpipe, pipeline, work / f"out-j{j}", j, cache)
 
+    # The same run with a fresh instance per document and stage: the
+    # difference is what instantiating and configuring costs per document.
+    pipeline_fresh = work / "fresh.toml"
+    write_pipeline(pipeline_fresh, components, corpus, work / "out-fresh", instances="per-document")
+    fresh = run_docpipe(args.docpipe, pipeline_fresh, work / "out-fresh", jobs[0], cache)
+
     pipeline_probe = work / "probe.toml"
     write_pipeline(pipeline_probe, components, corpus, work / "out-probe", PROBE)
     probe = run_docpipe(args.docpipe, pipeline_probe, work / "out-probe", 1, cache)["stages"]["lang"] / docs
@@ -216,17 +224,19 @@ def report(args, jobs, components, work):
               f"| {python['rss']:.0f} MiB | {lat['p50'] * 1e3:.1f} / {lat['p99'] * 1e3:.1f} ms |")
 
     print("\nTime per document per stage, ms (docpipe: `run-summary.json`, --jobs 1, "
-          "which includes instantiating and configuring the component and the host's JSON "
-          "handling; native: configure + process)\n")
-    header = "| stage | docpipe (wasm) | native, configured once | native, configured per document |"
+          "which includes the host's JSON handling, and under `per-document` "
+          "instantiating and configuring; native: configure + process)\n")
+    header = ("| stage | docpipe (wasm) | docpipe, `instances = \"per-document\"` "
+              "| native, configured once | native, configured per document |")
     print(header + (" Python stack |" if python else ""))
-    print("| --- | ---: | ---: | ---: |" + (" ---: |" if python else ""))
+    print("| --- | ---: | ---: | ---: | ---: |" + (" ---: |" if python else ""))
     j1 = runs[jobs[0]]
     nat = {mode: {s["id"]: s["configure_seconds"] + s["process_seconds"] for s in r["stages"]}
            for mode, r in native.items()}
     py = {s["id"]: s["process_seconds"] for s in python["stages"]} if python else {}
     for stage in STAGES:
-        row = (f"| {stage} | {j1['stages'][stage] / docs * 1e3:.2f} | {nat['once'][stage] / docs * 1e3:.2f} "
+        row = (f"| {stage} | {j1['stages'][stage] / docs * 1e3:.2f} | {fresh['stages'][stage] / docs * 1e3:.2f} "
+               f"| {nat['once'][stage] / docs * 1e3:.2f} "
                f"| {nat['per-document'][stage] / docs * 1e3:.2f} |")
         print(row + (f" {py[stage] / docs * 1e3:.2f} |" if python else ""))
 
@@ -254,6 +264,11 @@ def report(args, jobs, components, work):
     print(f"| per-document cost of a langdetect stage with `max_chars = 1` (docpipe) | {probe * 1e3:.2f} ms |")
     print(f"| that cost x {len(STAGES)} stages, share of a document's docpipe time "
           f"| {probe * len(STAGES) / (wasm_time / docs) * 100:.0f}% |")
+    instantiation = (fresh["seconds"] - wasm_time) / docs
+    print(f"| per-document instantiation + configuration, all {len(STAGES)} stages "
+          f"(`per-document` run - default run, --jobs {jobs[0]}) | {instantiation * 1e3:.2f} ms |")
+    print(f"| that cost as a share of a document's time under `per-document` "
+          f"| {instantiation / (fresh['seconds'] / docs) * 100:.0f}% |")
     print(f"| docpipe and native outputs that differ | {differ} of {lines} lines |")
 
 

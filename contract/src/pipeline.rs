@@ -24,6 +24,10 @@ pub struct RawPipeline {
     /// What a failed document does to the run; a stage may override it.
     #[serde(default)]
     pub on_error: ErrorPolicy,
+    /// Whether a stage's configured plugin instance serves document after
+    /// document or each document gets a fresh one; a stage may override it.
+    #[serde(default)]
+    pub instances: InstancePolicy,
     /// How each stage's output is checked against the plugin's declared
     /// output schema while documents run.
     #[serde(default)]
@@ -112,6 +116,9 @@ pub struct RawStage {
     /// Error policy for this stage, overriding the pipeline's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_error: Option<ErrorPolicy>,
+    /// Instance policy for this stage, overriding the pipeline's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instances: Option<InstancePolicy>,
 }
 
 /// Resource limits of a stage; each unset one falls back to the pipeline's,
@@ -170,4 +177,25 @@ pub enum ErrorPolicy {
     /// the failing stage, to `dead-letter.jsonl` beside the reason, so it can
     /// be inspected or fed to a fixed pipeline.
     DeadLetter,
+}
+
+/// How a stage's plugin instances are shared between documents. Either way a
+/// plugin has no files, network, clock or environment, and no two stages
+/// share an instance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum InstancePolicy {
+    /// A configured instance serves one document after another (one instance
+    /// per worker), so configuration and the plugin's set-up are paid once,
+    /// not per document. A plugin can see what it kept from earlier documents
+    /// of the same stage in the same run. After any failure the instance is
+    /// thrown away, and a document that failed on an instance that had served
+    /// others is run again on a fresh one (unless it timed out), so a failure
+    /// is never caused by an earlier document.
+    #[default]
+    Reused,
+    /// Every document gets a fresh instance, configured for it alone: nothing
+    /// a plugin keeps survives to the next document. Costs an instantiation
+    /// and a configuration per document.
+    PerDocument,
 }

@@ -13,6 +13,15 @@ pub struct Builtin {
     pub component: &'static [u8],
 }
 
+include!(concat!(env!("OUT_DIR"), "/builtin_digests.rs"));
+
+impl Builtin {
+    /// sha256 (hex) of `component`, computed by `build.rs` from the same file.
+    pub fn sha256(&self) -> &'static str {
+        embedded_sha256(self.name).expect("build.rs hashed every component in plugins/components")
+    }
+}
+
 macro_rules! builtin {
     ($name:literal) => {
         Builtin {
@@ -57,4 +66,22 @@ pub fn source_dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../plugins")
         .join(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BUILTINS;
+    use sha2::{Digest, Sha256};
+
+    #[test]
+    fn the_digests_build_rs_computed_are_those_of_the_embedded_bytes() {
+        for builtin in BUILTINS {
+            assert_eq!(
+                builtin.sha256(),
+                hex::encode(Sha256::digest(builtin.component)),
+                "builtin:{}",
+                builtin.name
+            );
+        }
+    }
 }

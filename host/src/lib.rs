@@ -3,7 +3,7 @@
 //!
 //! The layers, from the user's file inward: [`pipeline`] parses and
 //! validates the pipeline file; [`input`] streams documents; [`runtime`] is
-//! the sandbox (one engine, a fresh instance per document, limits);
+//! the sandbox (one engine, the compile cache, configured instances, limits);
 //! [`run`] drives documents through the stages; [`output`] writes results
 //! safely; [`shard`] splits a run over processes a scheduler launches and
 //! merges their outputs. [`build`] turns plugin crates into components. [`commands`] and

@@ -58,6 +58,7 @@ pub fn builtin(name: &str) -> Result<PluginSource, SourceError> {
     Ok(PluginSource {
         label: format!("{}{name}", builtin::PREFIX),
         bytes: Cow::Borrowed(found.component),
+        sha256: found.sha256().to_string(),
     })
 }
 
@@ -67,8 +68,8 @@ pub fn file(path: &Path, label: &str, sha256: Option<&str>) -> Result<PluginSour
         path: path.to_path_buf(),
         source,
     })?;
+    let actual = hex::encode(Sha256::digest(&bytes));
     if let Some(expected) = sha256 {
-        let actual = hex::encode(Sha256::digest(&bytes));
         if !actual.eq_ignore_ascii_case(expected) {
             return Err(SourceError::DigestMismatch {
                 path: path.to_path_buf(),
@@ -80,6 +81,7 @@ pub fn file(path: &Path, label: &str, sha256: Option<&str>) -> Result<PluginSour
     Ok(PluginSource {
         label: label.to_string(),
         bytes: Cow::Owned(bytes),
+        sha256: actual,
     })
 }
 

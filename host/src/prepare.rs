@@ -8,10 +8,10 @@ use crate::pipeline::{
     Anchor, DiagnosticKind, Pipeline, PipelineDiagnostic, PipelineErrors, PluginRef,
 };
 use crate::plugin_source::{self, SourceError};
-use crate::run::Stage;
+use crate::run::{IdleInstances, Stage};
 use crate::runtime::{EngineOptions, LoadedPlugin, Runtime, StageLimits};
 use crate::schema_check::{known_keys, SchemaCheck};
-use docpipe_contract::pipeline::ContractMode;
+use docpipe_contract::pipeline::{ContractMode, InstancePolicy};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -40,6 +40,7 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
     let runtime = Runtime::new(&EngineOptions {
         max_memory_bytes: max_memory,
         concurrency: jobs,
+        stages: pipeline.stages.len(),
         cache_dir: EngineOptions::default_cache_dir(),
     })
     .map_err(|e| {
@@ -159,9 +160,12 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
             }
         }
         // Configure one instance now, so a config the plugin refuses is an
-        // error before any document runs, pointing at the offending key.
+        // error before any document runs, pointing at the offending key. A
+        // stage that reuses instances keeps it for its first document.
+        let mut configured = None;
         match config_valid.then(|| plugin.instantiate(&config_json, limits)) {
-            None | Some(Ok(Ok(_))) => {}
+            None => {}
+            Some(Ok(Ok(instance))) => configured = Some(instance),
             Some(Ok(Err(e))) => {
                 let pointer = e.pointer.clone().unwrap_or_default();
                 problems.push(pipeline.config_diagnostic(
@@ -191,7 +195,14 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
             config_json,
             limits,
             on_error: spec.on_error,
+            instances: spec.instances,
             output_check: (pipeline.contracts != ContractMode::Off).then_some(output_check),
+            idle: Arc::new(match configured {
+                Some(instance) if spec.instances == InstancePolicy::Reused => {
+                    IdleInstances::with(instance)
+                }
+                _ => IdleInstances::default(),
+            }),
         });
     }
     // The chain can be followed only if every plugin loaded; a stage whose

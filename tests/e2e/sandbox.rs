@@ -353,16 +353,39 @@ fn a_plugin_that_imports_an_unknown_host_function_is_refused_at_load() {
     assert!(stderr.contains("p.toml:6:10"), "{stderr}");
 }
 
+/// What the faulty stage returned as text, in input order.
+fn texts(dir: &Dir) -> Vec<Value> {
+    dir.jsonl("out/documents.jsonl")
+        .iter()
+        .map(|d| d["text"].clone())
+        .collect()
+}
+
+/// `docpipe run --jobs 1`, so one instance per stage sees documents in order.
+fn run_on_one_worker(pipeline: &std::path::Path, code: i32) {
+    docpipe()
+        .arg("run")
+        .arg(pipeline)
+        .args(["--jobs", "1"])
+        .assert()
+        .code(code);
+}
+
+/// Sets the faulty stage's instance policy.
+fn with_instances(dir: &Dir, policy: &str) {
+    let toml = dir.read("pipeline.toml").replace(
+        "id = \"faulty\"\n",
+        &format!("id = \"faulty\"\ninstances = \"{policy}\"\n"),
+    );
+    dir.write("pipeline.toml", toml);
+}
+
 #[test]
 fn nothing_a_plugin_keeps_in_memory_survives_to_the_next_document() {
     let dir = Dir::new();
     let pipeline = faulty_pipeline(&dir, &["remember", "remember", "remember"], "skip");
-    docpipe()
-        .arg("run")
-        .arg(&pipeline)
-        .args(["--jobs", "1"])
-        .assert()
-        .code(0);
+    with_instances(&dir, "per-document");
+    run_on_one_worker(&pipeline, 0);
     let texts: Vec<Value> = dir
         .jsonl("out/documents.jsonl")
         .iter()
@@ -373,6 +396,57 @@ fn nothing_a_plugin_keeps_in_memory_survives_to_the_next_document() {
         ["calls so far: 1", "calls so far: 1", "calls so far: 1"],
         "each document gets a fresh instance"
     );
+}
+
+#[test]
+fn by_default_a_configured_instance_serves_document_after_document() {
+    let dir = Dir::new();
+    let pipeline = faulty_pipeline(&dir, &["remember", "remember", "remember"], "skip");
+    run_on_one_worker(&pipeline, 0);
+    assert_eq!(
+        texts(&dir),
+        ["calls so far: 1", "calls so far: 2", "calls so far: 3"],
+        "one worker, one instance, configured once"
+    );
+}
+
+#[test]
+fn an_instance_that_failed_is_never_given_another_document() {
+    let dir = Dir::new();
+    let pipeline = faulty_pipeline(&dir, &["remember", "trap", "remember"], "skip");
+    run_on_one_worker(&pipeline, 1);
+    assert_eq!(
+        texts(&dir),
+        ["calls so far: 1", "calls so far: 1"],
+        "the document after the trap starts on a fresh instance"
+    );
+    let summary = dir.json("out/run-summary.json");
+    assert_eq!(summary["stages"][0]["failed"], 1);
+    assert_eq!(
+        summary["stages"][0]["retried"], 1,
+        "the trap came on an instance that had served a document, so it was tried on a fresh one too"
+    );
+}
+
+#[test]
+fn a_document_failing_on_a_reused_instance_is_run_again_on_a_fresh_one() {
+    let dir = Dir::new();
+    let pipeline = faulty_pipeline(&dir, &["fine", "fresh-only", "also fine"], "skip");
+    run_on_one_worker(&pipeline, 0);
+    let summary = dir.json("out/run-summary.json");
+    assert_eq!(
+        summary["completed"], 3,
+        "what the earlier document left behind fails nobody"
+    );
+    assert_eq!(summary["stages"][0]["retried"], 1);
+    assert_eq!(summary["stages"][0]["failed"], 0);
+
+    // Under `per-document` the same document never meets leftovers.
+    let dir = Dir::new();
+    let pipeline = faulty_pipeline(&dir, &["fine", "fresh-only", "also fine"], "skip");
+    with_instances(&dir, "per-document");
+    run_expecting(&pipeline, 0);
+    assert_eq!(dir.json("out/run-summary.json")["stages"][0]["retried"], 0);
 }
 
 #[test]

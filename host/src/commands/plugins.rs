@@ -34,6 +34,7 @@ pub(super) fn runtime() -> Result<Runtime> {
     Runtime::new(&EngineOptions {
         max_memory_bytes: 256 << 20,
         concurrency: 1,
+        stages: 1,
         cache_dir: EngineOptions::default_cache_dir(),
     })
     .map_err(|e| miette!("could not start the WebAssembly engine: {e:#}"))

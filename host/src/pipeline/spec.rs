@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use docpipe_contract::pipeline::{ContractMode, ErrorPolicy, InputFormat, InvalidUtf8Policy};
+use docpipe_contract::pipeline::{
+    ContractMode, ErrorPolicy, InputFormat, InstancePolicy, InvalidUtf8Policy,
+};
 use serde_json::{Map, Value};
 
 use super::diagnostic::{Anchor, DiagnosticKind, PipelineDiagnostic};
@@ -82,6 +84,8 @@ pub struct StageSpec {
     pub limits: Limits,
     /// Effective error policy: the stage's, else the pipeline's.
     pub on_error: ErrorPolicy,
+    /// Effective instance policy: the stage's, else the pipeline's.
+    pub instances: InstancePolicy,
     /// Position in `stages`, for pointing back into the file.
     pub index: usize,
 }

@@ -54,6 +54,7 @@ pub fn validate(
                 config: stage.config.clone(),
                 limits: check.limits(&stage.limits, &pipeline_limits, &path.join("limits")),
                 on_error: stage.on_error.unwrap_or(raw.on_error),
+                instances: stage.instances.unwrap_or(raw.instances),
                 index,
             }
         })

@@ -24,6 +24,9 @@ pub struct DocumentRun {
     pub logs: Vec<(usize, LogRecord)>,
     /// Log records dropped because a plugin logged too much.
     pub logs_dropped: usize,
+    /// Stages where the document failed on a reused instance and was run
+    /// again on a fresh one.
+    pub retried: Vec<usize>,
 }
 
 /// How a document's run ended.
@@ -59,6 +62,7 @@ pub fn run_document(stages: &[Stage], document: &Document, check_contracts: bool
         stage_times: Vec::with_capacity(stages.len()),
         logs: Vec::new(),
         logs_dropped: 0,
+        retried: Vec::new(),
     };
     let mut current = serde_json::to_string(document).expect("a document serializes");
     for (index, stage) in stages.iter().enumerate() {
@@ -108,27 +112,23 @@ fn run_stage(
     check_contracts: bool,
     run: &mut DocumentRun,
 ) -> Result<StageResult, StageFailure> {
-    let instance = match stage.plugin.instantiate(&stage.config_json, stage.limits)? {
-        Ok(instance) => instance,
-        Err(e) => {
-            return Err(StageFailure::new(
-                FailureKind::PluginError,
-                format!("rejected its config: {e}"),
-            ))
-        }
-    };
-    let (outcome, logs, dropped) = instance.process(current);
+    let contract = stage.output_check.as_deref().filter(|_| check_contracts);
+    let pass = stage.pass(current, |outcome| match outcome {
+        Outcome::Keep { document, .. } => check_document(document, id, contract),
+        Outcome::Drop { .. } => Ok(()),
+    });
     run.logs
-        .extend(logs.into_iter().map(|record| (index, record)));
-    run.logs_dropped += dropped;
-    match outcome? {
+        .extend(pass.logs.into_iter().map(|record| (index, record)));
+    run.logs_dropped += pass.logs_dropped;
+    if pass.retried {
+        run.retried.push(index);
+    }
+    match pass.outcome? {
         Outcome::Drop { reason } => Ok(StageResult::Dropped(reason)),
         Outcome::Keep {
             document,
             artifacts,
         } => {
-            let contract = stage.output_check.as_deref().filter(|_| check_contracts);
-            check_document(&document, id, contract)?;
             run.artifacts
                 .extend(artifacts.into_iter().map(|a| (index, a)));
             Ok(StageResult::Kept(document))

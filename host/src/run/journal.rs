@@ -106,7 +106,10 @@ pub fn fingerprint(pipeline: &Pipeline, stages: &[Stage]) -> String {
         add(&stage.id);
         add(stage.plugin.sha256());
         add(&stage.config_json);
-        add(&format!("{:?} {:?}", stage.limits, stage.on_error));
+        add(&format!(
+            "{:?} {:?} {:?}",
+            stage.limits, stage.on_error, stage.instances
+        ));
     }
     hex::encode(hasher.finalize())
 }

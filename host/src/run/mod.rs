@@ -13,7 +13,7 @@ mod summary;
 pub use document::{run_document, DocumentRun, Fate};
 pub use journal::{fingerprint, ResumeError};
 pub(crate) use journal::{Entry, JournalReader};
-pub use stage::Stage;
+pub use stage::{IdleInstances, Pass, Stage};
 pub use summary::{Outcome, RunSummary, StageSummary, Tally};
 
 use crate::input::{self, InputError, InputReader};
@@ -540,6 +540,7 @@ fn record(
             let tally = Tally {
                 stage_seconds: Vec::new(),
                 outcome: Outcome::Unreadable,
+                retried: Vec::new(),
             };
             return Ok((
                 failure.source,
@@ -620,7 +621,7 @@ fn record(
             )
         }
     };
-    let tally = Tally::ran(&run.stage_times, outcome);
+    let tally = Tally::ran(&run.stage_times, outcome, &run.retried);
     Ok((run.id, tally, fail_fast))
 }
 

@@ -22,6 +22,9 @@ pub struct StageSummary {
     pub failed: u64,
     /// Time spent in it, summed over documents (all workers).
     pub seconds: f64,
+    /// Documents that failed on a reused instance and were run again on a
+    /// fresh one (instance policy `reused`); their fate is the second run's.
+    pub retried: u64,
 }
 
 /// Counts for a whole run.
@@ -135,6 +138,9 @@ impl RunSummary {
             stage.documents_in += 1;
             stage.seconds += seconds;
         }
+        for &stage in &tally.retried {
+            self.stages[stage].retried += 1;
+        }
         let reached = match tally.outcome {
             Outcome::Completed => {
                 self.completed += 1;
@@ -171,14 +177,19 @@ pub struct Tally {
     pub stage_seconds: Vec<f64>,
     /// How it ended.
     pub outcome: Outcome,
+    /// Stages that ran it a second time on a fresh instance.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retried: Vec<usize>,
 }
 
 impl Tally {
-    /// A document that ran, with its per-stage times.
-    pub fn ran(stage_times: &[Duration], outcome: Outcome) -> Tally {
+    /// A document that ran, with its per-stage times and the stages that
+    /// retried it.
+    pub fn ran(stage_times: &[Duration], outcome: Outcome, retried: &[usize]) -> Tally {
         Tally {
             stage_seconds: stage_times.iter().map(Duration::as_secs_f64).collect(),
             outcome,
+            retried: retried.to_vec(),
         }
     }
 }

@@ -2,14 +2,13 @@
 //! epoch ticker that enforces per-document deadlines.
 
 use super::bindings::DocpipePlugin;
+use super::cache::CompileCache;
 use super::plugin::{LoadError, LoadedPlugin, PluginSource, StoreState};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use wasmtime::component::{HasSelf, Linker};
-use wasmtime::{
-    Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig,
-};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
 /// How often the engine's epoch advances; deadlines are counted in ticks, so
 /// this is the resolution of a stage's `timeout`.
@@ -22,6 +21,9 @@ pub struct EngineOptions {
     pub max_memory_bytes: u64,
     /// How many documents may be in flight at once.
     pub concurrency: usize,
+    /// How many stages each document goes through: a stage that reuses
+    /// instances keeps one alive per worker between documents.
+    pub stages: usize,
     /// Where compiled plugins are cached; `None` compiles every time.
     pub cache_dir: Option<PathBuf>,
 }
@@ -50,6 +52,7 @@ impl EngineOptions {
 pub struct Runtime {
     engine: Engine,
     linker: Arc<Linker<StoreState>>,
+    cache: Option<CompileCache>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -66,10 +69,13 @@ impl Runtime {
         config.wasm_component_model(true);
         config.epoch_interruption(true);
 
-        // Each document gets a fresh instance, so instantiation is on the hot
-        // path: the pooling allocator makes it a few slot resets instead of
-        // mmap calls. A component holds a handful of core instances.
-        let slots = (options.concurrency as u32 + 2) * 2 + 8;
+        // Instantiation is on the hot path whenever a stage gives each
+        // document a fresh instance: the pooling allocator makes it a few slot
+        // resets instead of mmap calls. Slots: one live instance per worker
+        // and stage, one more per worker for a retry or a fresh instance
+        // while the old one drops, and room for loading (`describe`) and the
+        // configuration check. A component holds a handful of core instances.
+        let slots = (options.concurrency as u32 + 2) * (options.stages as u32 + 1) + 8;
         let mut pool = PoolingAllocationConfig::new();
         pool.total_component_instances(slots)
             .total_core_instances(slots * 8)
@@ -78,20 +84,11 @@ impl Runtime {
             .max_memory_size(options.max_memory_bytes as usize);
         config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
 
-        if let Some(dir) = &options.cache_dir {
-            // The cache is keyed by the component's bytes and by the engine's
-            // compiler settings and version, so a stale entry is never used.
-            let mut cache_config = CacheConfig::new();
-            cache_config.with_directory(dir.join("wasmtime"));
-            match Cache::new(cache_config) {
-                Ok(cache) => {
-                    config.cache(Some(cache));
-                }
-                Err(e) => eprintln!("warning: compile cache disabled ({}): {e:#}", dir.display()),
-            }
-        }
-
         let engine = Engine::new(&config).map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        let cache = options
+            .cache_dir
+            .as_ref()
+            .map(|dir| CompileCache::new(&dir.join("components"), &engine));
         let mut linker = Linker::new(&engine);
         DocpipePlugin::add_to_linker::<StoreState, HasSelf<StoreState>>(&mut linker, |state| state)
             .map_err(|e| anyhow::anyhow!("{e:#}"))?;
@@ -99,12 +96,13 @@ impl Runtime {
         Ok(Runtime {
             engine,
             linker: Arc::new(linker),
+            cache,
         })
     }
 
     /// Compile (or fetch from cache) and check a plugin, and read its manifest.
     pub fn load(&self, source: PluginSource) -> Result<LoadedPlugin, LoadError> {
-        LoadedPlugin::load(&self.engine, &self.linker, source)
+        LoadedPlugin::load(&self.engine, &self.linker, self.cache.as_ref(), source)
     }
 }
 

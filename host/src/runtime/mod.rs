@@ -1,8 +1,9 @@
 //! The sandbox: one shared wasmtime engine, plugins compiled once (and cached
-//! on disk), a fresh instance per document under memory, time and output
+//! on disk), configured instances under memory, time and output
 //! limits. Nothing here knows about pipeline files or output directories.
 
 mod bindings;
+mod cache;
 mod engine;
 mod failure;
 mod plugin;

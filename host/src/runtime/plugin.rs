@@ -2,15 +2,16 @@
 //!
 //! Loading refuses anything that is not a `docpipe:plugin` component of a
 //! supported version, and anything that imports more than the host's `log`.
-//! Every document gets a fresh instance, so no state leaks between documents.
+//! An instance may serve many documents; one that failed is never used
+//! again (the stage's instance policy decides the rest, see `run::stage`).
 
 use super::bindings::{self, DocpipePlugin, DocpipePluginPre, LogLevel};
+use super::cache::CompileCache;
 use super::engine::EPOCH_TICK;
 use super::failure::{human_size, FailureKind, StageFailure};
 use docpipe_contract::{
     Artifact, ArtifactMode, Outcome, PluginError, PluginKind, PluginManifest, INTERFACE_VERSION,
 };
-use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::time::Duration;
 use wasmtime::component::types::ComponentItem;
@@ -32,6 +33,8 @@ pub struct PluginSource {
     pub label: String,
     /// The component's bytes.
     pub bytes: Cow<'static, [u8]>,
+    /// sha256 (hex) of `bytes`, which whoever read them computed.
+    pub sha256: String,
 }
 
 /// The limits one document's run of a stage is held to.
@@ -39,7 +42,8 @@ pub struct PluginSource {
 pub struct StageLimits {
     /// Linear-memory cap of the instance.
     pub memory_bytes: u64,
-    /// Wall-clock deadline for configure + process.
+    /// Wall-clock deadline for configuring an instance, and again for
+    /// each document it processes.
     pub timeout: Duration,
     /// Largest document plus artifacts the stage may return.
     pub max_output_bytes: u64,
@@ -209,11 +213,16 @@ impl LoadedPlugin {
     pub(crate) fn load(
         engine: &Engine,
         linker: &Linker<StoreState>,
+        cache: Option<&CompileCache>,
         source: PluginSource,
     ) -> Result<Self, LoadError> {
         let label = source.label;
-        let sha256 = hex::encode(Sha256::digest(&source.bytes));
-        let component = Component::new(engine, &source.bytes).map_err(|e| LoadError::Compile {
+        let sha256 = source.sha256;
+        let component = match cache {
+            Some(cache) => cache.load(engine, &sha256, &source.bytes),
+            None => Component::new(engine, &source.bytes),
+        }
+        .map_err(|e| LoadError::Compile {
             label: label.clone(),
             reason: format!("{e:#}"),
         })?;
@@ -278,6 +287,7 @@ impl LoadedPlugin {
                 store,
                 bindings,
                 limits,
+                served: 0,
             })),
             Ok(Err(e)) => Ok(Err(to_contract_error(e))),
             Err(e) => Err(classify(&store, limits, e, "configuring")),
@@ -285,11 +295,12 @@ impl LoadedPlugin {
     }
 }
 
-/// A configured instance that processes exactly one document.
+/// A configured instance, ready for its next document.
 pub struct PluginInstance {
     store: Store<StoreState>,
     bindings: DocpipePlugin,
     limits: StageLimits,
+    served: u64,
 }
 
 impl std::fmt::Debug for PluginInstance {
@@ -299,12 +310,23 @@ impl std::fmt::Debug for PluginInstance {
 }
 
 impl PluginInstance {
-    /// Process `document` (JSON text); the instance is used up. Returns the
-    /// outcome and what the plugin logged (with a count of dropped records).
+    /// How many documents this instance has been given so far.
+    pub fn served(&self) -> u64 {
+        self.served
+    }
+
+    /// Process `document` (JSON text) under a deadline that starts now.
+    /// Returns the outcome and what the plugin logged while processing it
+    /// (with a count of dropped records). After a failure, drop the instance:
+    /// a component that trapped cannot be entered again, and one that ran
+    /// out of memory or time is in no state to trust.
     pub fn process(
-        mut self,
+        &mut self,
         document: &str,
     ) -> (Result<Outcome, StageFailure>, Vec<LogRecord>, usize) {
+        self.served += 1;
+        self.store
+            .set_epoch_deadline(deadline_ticks(self.limits.timeout));
         let result = match self
             .bindings
             .docpipe_plugin_plugin()
@@ -317,8 +339,11 @@ impl PluginInstance {
             }
             Err(e) => Err(classify(&self.store, self.limits, e, "processing")),
         };
-        let state = self.store.into_data();
-        (result, state.logs, state.logs_dropped)
+        let state = self.store.data_mut();
+        state.log_bytes = 0;
+        let logs = std::mem::take(&mut state.logs);
+        let dropped = std::mem::take(&mut state.logs_dropped);
+        (result, logs, dropped)
     }
 }
 

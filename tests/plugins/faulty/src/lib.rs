@@ -4,7 +4,9 @@
 //! `huge` returns a giant document, `fail` returns an error, `drop` drops,
 //! `break` writes a `lang.code` of null where its schema promises an integer,
 //! `escape` asks the host to write a file outside the output directory,
-//! `recurse` recurses without bound until the stack runs out.
+//! `recurse` recurses without bound until the stack runs out,
+//! `remember` says how many documents this instance has been given,
+//! `fresh-only` traps unless it is the instance's first document.
 //! Any other text passes through with `faulty.seen = true`.
 
 use docpipe_plugin_sdk::{
@@ -54,6 +56,10 @@ impl Plugin for Faulty {
     }
 
     fn process(&mut self, input: Input) -> Result<Verdict<Output>, PluginError> {
+        // Kept in a static, the one place a plugin could hide state from the
+        // host: it counts the documents this instance has been given.
+        static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let calls = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         let mut text = None;
         let mut lang = None;
         match input.text.trim() {
@@ -100,13 +106,9 @@ impl Plugin for Faulty {
                 };
                 return Ok(Verdict::keep_with(output, vec![artifact]));
             }
-            // Counts calls in a static: with a fresh instance per document
-            // it must say 1 every time.
-            "remember" => {
-                static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-                let calls = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                text = Some(format!("calls so far: {calls}"));
-            }
+            "remember" => text = Some(format!("calls so far: {calls}")),
+            // A plugin whose leftovers break later documents.
+            "fresh-only" if calls > 1 => panic!("not a fresh instance: call {calls}"),
             "log" => {
                 for i in 0..10_000 {
                     log::warn(&format!("flood {i}"));
