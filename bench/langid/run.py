@@ -5,10 +5,14 @@ score.py, times them on ~4 KB documents with one job, and prints a table
 beside the peers' published accuracy on the same data.
 
     python3 bench/langid/run.py [EVAL_DIR] [--docpipe BIN] [--components DIR]
+                                [--baseline DIR]
 
 EVAL_DIR defaults to ../shared/eval relative to the repository root. The
 components default to plugins/components/; build fresh ones with
 `docpipe plugins build plugins/langdetect plugins/langdetect-fast --out-dir DIR`.
+--baseline names a directory of earlier builds of both (e.g. the committed
+plugins/components/ of another checkout), measured in the same run, since
+speeds on a shared machine only compare within one run.
 """
 
 import argparse
@@ -159,6 +163,8 @@ def main() -> None:
     parser.add_argument("--docpipe", default=os.environ.get(
         "DOCPIPE", str(ROOT / "target" / "release" / "docpipe")))
     parser.add_argument("--components", default=str(ROOT / "plugins" / "components"))
+    parser.add_argument("--baseline", help="a directory of earlier builds of the same "
+                        "components, measured in the same run for comparison")
     args = parser.parse_args()
     eval_dir = Path(args.eval_dir).resolve()
     gold = eval_dir / "langid" / "lingua-dev.jsonl"
@@ -176,8 +182,12 @@ def main() -> None:
             summary = run(docpipe, work, name, speed_input, plugin, config, 1)
             return speed_docs / next(s["seconds"] for s in summary["stages"] if s["id"] == "lang")
 
-        for name in PLUGINS:
-            plugin = components / f"{name}.wasm"
+        runs = [(name, f"`{name}` (this run)", components / f"{name}.wasm")
+                for name in PLUGINS]
+        if args.baseline:
+            runs += [(f"{name}-baseline", f"`{name}` (baseline, same run)",
+                      Path(args.baseline).resolve() / f"{name}.wasm") for name in PLUGINS]
+        for name, label, plugin in runs:
             run(docpipe, work, f"{name}-accuracy", gold, plugin, NO_THRESHOLDS, None)
             output = work / f"{name}-accuracy" / "out" / "documents.jsonl"
             accuracy = score(eval_dir, gold, output)
@@ -189,7 +199,7 @@ def main() -> None:
             docs_per_second = rate(f"{name}-speed", plugin, {})
             long_accuracy = score(eval_dir, speed_input,
                                   work / f"{name}-speed" / "out" / "documents.jsonl")["4kb"]
-            results[name] = (accuracy, subset, docs_per_second, long_accuracy,
+            results[label] = (accuracy, subset, docs_per_second, long_accuracy,
                              plugin.stat().st_size)
         # The same calls with nothing to analyse: what docpipe and the JSON
         # glue cost per document, the ceiling for any detector here.
@@ -201,8 +211,8 @@ def main() -> None:
     print("| detector | sentences | word pairs | sentences, whatlang's languages "
           "| word pairs, whatlang's languages | ~4 KB docs | docs/s, ~4 KB docs, 1 job | size |")
     print("|---|---|---|---|---|---|---|---|")
-    for name, (accuracy, subset, docs_per_second, long_accuracy, size) in results.items():
-        print(f"| `{name}` (this run) | {cell(accuracy['sentences'])} | "
+    for label, (accuracy, subset, docs_per_second, long_accuracy, size) in results.items():
+        print(f"| {label} | {cell(accuracy['sentences'])} | "
               f"{cell(accuracy['word-pairs'])} | {cell(subset['sentences'])} | "
               f"{cell(subset['word-pairs'])} | {cell(long_accuracy)} | {docs_per_second:,.0f} | "
               f"{size / 2**20:.1f} MiB |")

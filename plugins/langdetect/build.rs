@@ -3,11 +3,12 @@
 //! written to `$OUT_DIR/model.bin` and embedded with `include_bytes!`.
 //!
 //! Each model maps an n-gram to ln P(last char | the others). 1- to 3-grams
-//! are kept whole; of the 4- and 5-grams each language keeps its
-//! `KEEP_4GRAMS` and `KEEP_5GRAMS` most frequent (frequency estimated as the
-//! product of the conditional probabilities along the n-gram's prefixes): the
-//! rare ones make up most of the 255 MB of models, and a missing one backs
-//! off to its prefix, as in lingua itself.
+//! are kept whole; of the 4- and 5-grams each language keeps the
+//! `KEEP_4GRAMS` and `KEEP_5GRAMS` most worth keeping: the rare ones make up
+//! most of the 255 MB of models. A missing n-gram backs off to its prefix, as
+//! in lingua itself, so an n-gram is worth its frequency (the product of the
+//! conditional probabilities along its prefixes) times how far its
+//! log-probability is from its prefix's, which is what dropping it changes.
 
 #[path = "src/languages.rs"]
 #[allow(dead_code)]
@@ -24,12 +25,19 @@ use include_dir::Dir;
 use std::io::Write;
 
 /// 4-grams and 5-grams kept per language. On the lingua dev set
-/// (docs/benchmarks.md), keeping 20,000 of each gave a 17 MB component
-/// and 95.3% / 86.4% (sentences / word pairs), 30,000 of each 22 MB and
-/// 95.4% / 87.2%, 40,000 26 MB and 95.5% / 87.4%; these 21 MB and 95.5% /
-/// 87.2%: 4-grams carry more than 5-grams at the same size.
-const KEEP_4GRAMS: usize = 45_000;
-const KEEP_5GRAMS: usize = 15_000;
+/// (sentences / word pairs, mean over 75 languages; table bytes), ranked by
+/// frequency alone: 45,000 / 15,000 gave 95.5% / 87.3% (a 22.1 MB component
+/// in the earlier layout of one entry per n-gram and language), 70,000 /
+/// 25,000 95.6% / 87.7% (28.8 MB in that layout, 21.0 MB in this one),
+/// 120,000 / 45,000 95.6% / 87.9% (28.9 MB), 100,000 / 80,000 95.6% / 88.3%
+/// (35.0 MB, over the 32 MB cap); ranked by worth, 120,000 / 45,000 gave
+/// 95.7% / 88.0% and these 95.7% / 88.2% (30.7 MB, the most that fits).
+const KEEP_4GRAMS: usize = 100_000;
+const KEEP_5GRAMS: usize = 60_000;
+
+/// Added to the log-probability difference before weighing an n-gram by it,
+/// so that one equal to its prefix's still ranks by frequency among its kind.
+const WORTH_FLOOR: f64 = 0.05;
 
 /// The models, in the order of `languages::LANGUAGES`.
 static MODELS: [&Dir; languages::LANGUAGES.len()] = [
@@ -130,21 +138,26 @@ fn main() {
         let mut script_shares = [0.0f64; script::SCRIPTS.len()];
         let mut by_order: Vec<Vec<(f64, u32, u8)>> = vec![Vec::new(); model::MAX_ORDER];
         // The stream is in byte order, so an n-gram's prefixes come before it:
-        // a stack of (prefix, its joint log-probability) follows the path.
-        let mut path: Vec<(Vec<u8>, f64)> = Vec::new();
+        // a stack of (prefix, its joint log-probability, its own) follows
+        // the path.
+        let mut path: Vec<(Vec<u8>, f64, f64)> = Vec::new();
         let mut stream = ngrams.stream();
         while let Some((key, value)) = stream.next() {
             let ngram = std::str::from_utf8(key).expect("lingua n-grams are UTF-8");
             let log_probability = f64::from_bits(value);
             while path
                 .last()
-                .is_some_and(|(prefix, _)| !key.starts_with(prefix))
+                .is_some_and(|(prefix, _, _)| !key.starts_with(prefix))
             {
                 path.pop();
             }
             let order = ngram.chars().count();
-            let joint = path.last().map_or(0.0, |(_, joint)| *joint) + log_probability;
-            path.push((key.to_vec(), joint));
+            let joint = path.last().map_or(0.0, |(_, joint, _)| *joint) + log_probability;
+            // What dropping the n-gram would change: a text of this language
+            // that has it would score its prefix's log-probability instead.
+            let backoff = path.last().map_or(0.0, |(_, _, own)| *own);
+            let worth = joint + ((log_probability - backoff).abs() + WORTH_FLOOR).ln();
+            path.push((key.to_vec(), joint, log_probability));
             if order == 1 {
                 if let Some(script) = ngram.chars().next().and_then(script::of) {
                     script_shares[script as usize] += log_probability.exp();
@@ -153,7 +166,7 @@ fn main() {
             let cost = (-log_probability * model::COST_SCALE)
                 .round()
                 .clamp(0.0, 255.0) as u8;
-            by_order[order - 1].push((joint, model::fingerprint(ngram), cost));
+            by_order[order - 1].push((worth, model::fingerprint(ngram), cost));
         }
         // Some models hold a few letters of foreign scripts (Latin's and
         // Welsh's hold Greek and Cyrillic): a script counts from 1% of letters.
@@ -182,24 +195,8 @@ fn main() {
     for mask in masks {
         out.extend_from_slice(&mask.to_le_bytes());
     }
-    for mut table in entries {
-        table.sort_unstable();
-        // Two n-grams of one language sharing a fingerprint: keep the likelier.
-        table.dedup_by_key(|entry| *entry >> 8);
-        out.extend_from_slice(&(table.len() as u32).to_le_bytes());
-        let mut starts = vec![0u32; model::BUCKETS + 1];
-        for entry in &table {
-            starts[(entry >> 32) as usize + 1] += 1;
-        }
-        for bucket in 0..model::BUCKETS {
-            starts[bucket + 1] += starts[bucket];
-        }
-        for start in starts {
-            out.extend_from_slice(&start.to_le_bytes());
-        }
-        for entry in table {
-            out.extend_from_slice(&((entry & 0xffff_ffff) as u32).to_le_bytes());
-        }
+    for table in entries {
+        model::write_table(table, &mut out);
     }
     let path = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("model.bin");
     std::fs::File::create(&path)

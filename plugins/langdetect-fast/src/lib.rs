@@ -10,6 +10,7 @@ use docpipe_plugin_sdk::lang::{
     self, Candidate, DetectorConfig, DetectorInput, DetectorOutput, Language, CANDIDATES,
 };
 use docpipe_plugin_sdk::{export_plugin, Plugin, PluginError, Verdict};
+use whatlang::dev::RawLangInfo;
 use whatlang::{Detector, Lang, Script};
 
 /// whatlang knows these individual languages; ISO 639-1 has a code only for
@@ -62,8 +63,8 @@ impl LangDetectFast {
         if confidence < self.config.min_confidence {
             return Language::undetermined(script);
         }
-        // whatlang answers one language per call (see `rank`). Each answer's
-        // confidence is read as its share of the mass the better-ranked ones
+        // whatlang's confidences are each one's against the languages below
+        // it (see `rank`). Each one is read as its share of the mass the better-ranked ones
         // left unclaimed: score_i = conf_i * prod_{j<i} (1 - conf_j). A
         // runner-up can look surer among fewer rivals than the winner did
         // among all, so scores are capped at the previous one: a near tie,
@@ -92,35 +93,96 @@ impl LangDetectFast {
     }
 
     /// Up to [`CANDIDATES`] languages, best first, each with whatlang's
-    /// confidence among the languages not yet ranked.
+    /// confidence that it beats the ones ranked below it.
     fn rank(&self, text: &str) -> Vec<(Lang, f64)> {
-        let mut ranked: Vec<(Lang, f64)> = Vec::with_capacity(CANDIDATES);
-        while ranked.len() < CANDIDATES {
-            let found: Vec<Lang> = ranked.iter().map(|&(lang, _)| lang).collect();
-            let detector = match &self.allowed {
-                Some(allowed) => {
-                    let remaining: Vec<Lang> = allowed
-                        .iter()
-                        .copied()
-                        .filter(|lang| !found.contains(lang))
-                        .collect();
-                    if remaining.is_empty() {
-                        break;
-                    }
-                    Detector::with_allowlist(remaining)
-                }
-                None => Detector::with_denylist(found.clone()),
-            };
-            // Some scripts (Han, Hebrew) decide the language without the
-            // filter list, so an excluded language can come back: stop there.
-            match detector.detect(text) {
-                Some(info) if !found.contains(&info.lang()) => {
-                    ranked.push((info.lang(), info.confidence()))
-                }
-                _ => break,
-            }
+        match &self.allowed {
+            None => rank_all(text),
+            Some(allowed) => rank_by_passes(text, Some(allowed)),
         }
-        ranked
+    }
+}
+
+/// [`LangDetectFast::rank`] over every language whatlang knows, from one
+/// pass: whatlang's combined (alphabet and trigram) score of each language.
+/// The winner and its confidence are `whatlang::detect`'s; each runner-up's
+/// confidence is computed as whatlang computes the winner's, against the
+/// next one down.
+fn rank_all(text: &str) -> Vec<(Lang, f64)> {
+    let raw = whatlang::dev::raw_detect(text);
+    match raw.lang_info {
+        Some(RawLangInfo::MultiScript(combined)) => {
+            let count = combined.trigram_raw_outcome.trigrams_count;
+            let scores = &combined.scores;
+            scores
+                .iter()
+                .take(CANDIDATES)
+                .enumerate()
+                .map(|(i, &(lang, score))| {
+                    let confidence = scores
+                        .get(i + 1)
+                        .map_or(1.0, |&(_, next)| confidence(score, next, count));
+                    (lang, confidence)
+                })
+                .collect()
+        }
+        // A script only one language writes decides it.
+        Some(RawLangInfo::OneScript(lang)) => vec![(lang, 1.0)],
+        // Han decides between Mandarin and Japanese by kana, with a
+        // confidence only `detect` gives: two cheap passes, no trigrams.
+        Some(RawLangInfo::Mandarin(_)) => rank_by_passes(text, None),
+        None => Vec::new(),
+    }
+}
+
+/// [`LangDetectFast::rank`] among the `allowed` languages (`None`: all), one
+/// whatlang pass per candidate without the ones already ranked: whatlang's
+/// unstable raw scores only cover every language at once.
+fn rank_by_passes(text: &str, allowed: Option<&[Lang]>) -> Vec<(Lang, f64)> {
+    let mut ranked: Vec<(Lang, f64)> = Vec::with_capacity(CANDIDATES);
+    while ranked.len() < CANDIDATES {
+        let found: Vec<Lang> = ranked.iter().map(|&(lang, _)| lang).collect();
+        let detector = match allowed {
+            Some(allowed) => {
+                let remaining: Vec<Lang> = allowed
+                    .iter()
+                    .copied()
+                    .filter(|lang| !found.contains(lang))
+                    .collect();
+                if remaining.is_empty() {
+                    break;
+                }
+                Detector::with_allowlist(remaining)
+            }
+            None => Detector::with_denylist(found.clone()),
+        };
+        // Some scripts (Han, Hebrew) decide the language without the
+        // filter list, so an excluded language can come back: stop there.
+        match detector.detect(text) {
+            Some(info) if !found.contains(&info.lang()) => {
+                ranked.push((info.lang(), info.confidence()))
+            }
+            _ => break,
+        }
+    }
+    ranked
+}
+
+/// whatlang's confidence that the language scoring `highest` beats the one
+/// scoring `second`, from `count` trigrams (whatlang 0.18
+/// `core::confidence::calculate_confidence`, which it does not export).
+fn confidence(highest: f64, second: f64, count: usize) -> f64 {
+    if highest == 0.0 {
+        return 0.0;
+    }
+    if second == 0.0 {
+        return highest;
+    }
+    let confident_rate = (3.0 / count as f64) + 0.015;
+    let rate = (highest - second) / second;
+    if rate > confident_rate {
+        1.0
+    } else {
+        rate / confident_rate
     }
 }
 
@@ -282,6 +344,39 @@ mod tests {
             detect(json!({"min_confidence": 0.9}), short_spanish)["code"],
             "und"
         );
+    }
+
+    #[test]
+    fn one_pass_ranking_keeps_whatlangs_answer_and_confidence() {
+        let texts = [
+            ENGLISH,
+            ARABIC,
+            CHINESE,
+            "Ingeniørerne på den nye fabrik",
+            "Los ingenieros",
+            "שלום עולם",
+            "x",
+            "",
+        ];
+        for text in texts {
+            let ranked = rank_all(text);
+            let expected = whatlang::detect(text).map(|info| (info.lang(), info.confidence()));
+            assert_eq!(ranked.first().copied(), expected, "{text}");
+            assert!(ranked.len() <= CANDIDATES);
+            let langs: Vec<Lang> = ranked.iter().map(|&(lang, _)| lang).collect();
+            assert!(
+                langs
+                    .iter()
+                    .enumerate()
+                    .all(|(i, lang)| !langs[..i].contains(lang)),
+                "{langs:?}"
+            );
+        }
+        // A runner-up's confidence is against the language below it, as the
+        // winner's is.
+        let ranked = rank_all("Los ingenieros de la nueva fábrica");
+        assert_eq!(ranked.len(), CANDIDATES);
+        assert!(ranked.iter().all(|&(_, c)| (0.0..=1.0).contains(&c)));
     }
 
     #[test]

@@ -268,6 +268,21 @@ mod tests {
     }
 
     #[test]
+    fn arabic_vowel_points_split_words_as_in_lingua_and_vowel_signs_do_not() {
+        // كَتَبَ with its fathas: the models hold no n-gram with a vowel point.
+        assert_eq!(
+            words("\u{643}\u{64e}\u{62a}\u{64e}\u{628}\u{64e} \u{643}\u{62a}\u{628}"),
+            ["\u{643}", "\u{62a}", "\u{628}", "\u{643}\u{62a}\u{628}"]
+        );
+        // Devanagari vowel signs stay in the word; the virama splits it, as
+        // in the models (हिन्दी).
+        assert_eq!(
+            words("\u{939}\u{93f}\u{928}\u{94d}\u{926}\u{940}"),
+            ["\u{939}\u{93f}\u{928}", "\u{926}\u{940}"]
+        );
+    }
+
+    #[test]
     fn kana_decides_the_script_over_han() {
         assert_eq!(
             dominant_script(&words("東京都の人口")),
