@@ -27,6 +27,13 @@ pub struct Config {
     /// A page whose main text has fewer letters and digits than this has no
     /// main content: what is left of a menu or a cookie banner is shorter.
     pub min_chars: usize,
+    /// Whether the document keeps the page's `html` after extraction. By
+    /// default it is set to `null`: the stages after `extract` (`clean`,
+    /// `langdetect`, ...) read `text`, and every one of them would otherwise
+    /// receive and return the whole page, and exporters write it. A later
+    /// stage that reads `html` needs `keep_html = true` (`docpipe check`
+    /// warns about it).
+    pub keep_html: bool,
 }
 
 impl Default for Config {
@@ -34,6 +41,7 @@ impl Default for Config {
         Config {
             no_main_content: NoMainContent::Drop,
             min_chars: 100,
+            keep_html: false,
         }
     }
 }
@@ -68,6 +76,23 @@ pub struct Output {
     pub title: Option<String>,
     /// What was found about the page, under `meta.extract`.
     pub meta: OutputMeta,
+    /// `null` once the page is extracted; left as it was (not written) with
+    /// `keep_html = true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub html: Option<ReleasedHtml>,
+}
+
+/// Serializes as `null`: the value `html` takes when the document no
+/// longer carries the page (a plugin's output can replace a field, not
+/// remove it).
+#[derive(Debug)]
+pub struct ReleasedHtml;
+
+impl Serialize for ReleasedHtml {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_unit()
+    }
 }
 
 /// The `meta` keys `extract` adds.
@@ -105,6 +130,7 @@ pub struct PageMeta {
 pub struct Extract {
     no_main_content: NoMainContent,
     min_chars: usize,
+    keep_html: bool,
 }
 
 impl Plugin for Extract {
@@ -119,6 +145,7 @@ impl Plugin for Extract {
         Ok(Extract {
             no_main_content: config.no_main_content,
             min_chars: config.min_chars,
+            keep_html: config.keep_html,
         })
     }
 
@@ -127,7 +154,8 @@ impl Plugin for Extract {
             text_mode: TextMode::Formatted,
             ..Default::default()
         };
-        let mut readability = Readability::new(input.html, None, Some(config))
+        let html = strip::strip_non_content(&input.html);
+        let mut readability = Readability::new(html, None, Some(config))
             .map_err(|error| PluginError::new("extract-failed", error.to_string()))?;
         // Read before `parse`, which rewrites the document it works on.
         let canonical_url = canonical_url(&readability);
@@ -155,6 +183,7 @@ impl Plugin for Extract {
                     description: article.excerpt.and_then(non_empty),
                 },
             },
+            html: self.released_html(),
         }))
     }
 }
@@ -169,8 +198,13 @@ impl Extract {
                 meta: OutputMeta {
                     extract: PageMeta::default(),
                 },
+                html: self.released_html(),
             }),
         }
+    }
+
+    fn released_html(&self) -> Option<ReleasedHtml> {
+        (!self.keep_html).then_some(ReleasedHtml)
     }
 }
 
@@ -277,6 +311,8 @@ fn non_empty(value: String) -> Option<String> {
 }
 
 export_plugin!(Extract);
+
+mod strip;
 
 #[cfg(test)]
 mod tests;

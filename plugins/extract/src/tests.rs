@@ -128,3 +128,226 @@ fn lines_lose_trailing_spaces_and_runs_of_blank_lines() {
         "  One\n\nTwo\nThree"
     );
 }
+
+/// Where a page's time goes, natively: `EXTRACT_PAGES=dir cargo test --release
+/// -p docpipe-extract -- --ignored --nocapture profile_pages` over a folder of
+/// `.html` files. Prints per-phase totals; asserts nothing (speed is never
+/// asserted in tests).
+#[test]
+#[ignore = "a measurement over pages outside the repository"]
+fn profile_pages() {
+    use std::time::{Duration, Instant};
+    let Ok(dir) = std::env::var("EXTRACT_PAGES") else {
+        eprintln!("set EXTRACT_PAGES to a folder of .html files");
+        return;
+    };
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "html"))
+        .collect();
+    paths.sort();
+    let pages: Vec<String> = paths
+        .iter()
+        .map(|path| String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned())
+        .collect();
+    let mut harness = Harness::<Extract>::new(json!({"no_main_content": "keep"})).unwrap();
+    let documents: Vec<String> = pages
+        .iter()
+        .map(|html| json!({"id": "p", "text": "", "html": html}).to_string())
+        .collect();
+    let rounds: usize = std::env::var("EXTRACT_ROUNDS").map_or(1, |n| n.parse().unwrap());
+    let start = Instant::now();
+    let mut output_bytes = 0;
+    for document in documents.iter().cycle().take(documents.len() * rounds) {
+        if let Outcome::Keep { document, .. } = harness.process(document).unwrap() {
+            output_bytes += document.len();
+        }
+    }
+    let whole: Duration = start.elapsed();
+    // The texts as score.py reads them, ids being the file stems.
+    if let Ok(predictions) = std::env::var("EXTRACT_OUT") {
+        let lines: Vec<String> = paths
+            .iter()
+            .zip(&documents)
+            .map(|(path, document)| {
+                let text = match harness.process(document).unwrap() {
+                    Outcome::Keep { document, .. } => {
+                        serde_json::from_str::<Value>(&document).unwrap()["text"].clone()
+                    }
+                    Outcome::Drop { .. } => json!(""),
+                };
+                let stem = path
+                    .file_name()
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .split('.')
+                    .next();
+                json!({"id": stem, "text": text}).to_string()
+            })
+            .collect();
+        std::fs::write(predictions, lines.join("\n") + "\n").unwrap();
+    }
+    let input_bytes: usize = documents.iter().map(String::len).sum();
+    eprintln!(
+        "{} pages, {:.1} pages/s through the SDK glue; {} KB in, {} KB out",
+        pages.len(),
+        (pages.len() * rounds) as f64 / whole.as_secs_f64(),
+        input_bytes / 1000,
+        output_bytes / 1000 / rounds
+    );
+}
+
+/// The page's text outside scripts, styles, `noscript`s and SVGs, as the
+/// HTML parser builds it: what stripping must leave exactly as it was.
+fn visible_text(html: &str) -> String {
+    let readability = dom_smoothie::Readability::new(html, None, None).unwrap();
+    readability
+        .doc
+        .select(r#"script:not([type*="ld+json"]), style, noscript, svg"#)
+        .remove();
+    readability.doc.select("html").text().to_string()
+}
+
+fn assert_strips(html: &str, cut: &[&str], kept: &[&str]) {
+    let stripped = super::strip::strip_non_content(html);
+    assert_eq!(
+        visible_text(&stripped),
+        visible_text(html),
+        "{html}\nbecame\n{stripped}"
+    );
+    for cut in cut {
+        assert!(!stripped.contains(cut), "{cut:?} kept in {stripped:?}");
+    }
+    for kept in kept {
+        assert!(stripped.contains(kept), "{kept:?} cut from {stripped:?}");
+    }
+}
+
+#[test]
+fn stripping_cuts_scripts_styles_noscripts_svgs_and_comments() {
+    assert_strips(
+        "<html><head><style>p { color: red }</style><script src=x.js></script></head>\
+         <body><p>one</p><script>if (a<b) document.write('<p>x</p>')</script>\
+         <noscript><p>enable scripts</p></noscript><!-- a note -->\
+         <svg viewBox='0 0 1 1'><text>icon</text><path d='M0'/></svg><p>two</p></body></html>",
+        &[
+            "color",
+            "x.js",
+            "document.write",
+            "enable scripts",
+            "a note",
+            "icon",
+        ],
+        &["<p>one</p>", "<p>two</p>"],
+    );
+}
+
+#[test]
+fn stripping_keeps_json_ld_which_readability_reads_for_metadata() {
+    assert_strips(
+        r#"<script type="application/ld+json">{"author": "A. Writer"}</script><p>text</p>"#,
+        &[],
+        &["A. Writer"],
+    );
+}
+
+#[test]
+fn a_closing_script_tag_inside_a_javascript_string_ends_the_script_as_in_a_browser() {
+    assert_strips(
+        r#"<script>var s = "</script>"; var t = 1;</script><p>after</p>"#,
+        &["var s"],
+        &["var t = 1;", "<p>after</p>"],
+    );
+}
+
+#[test]
+fn a_script_written_inside_an_escaped_script_does_not_end_it() {
+    assert_strips(
+        "<script><!-- document.write('<script>f()</script>'); --></script><p>after</p>",
+        &["f()", "document.write"],
+        &["<p>after</p>"],
+    );
+    assert_strips(
+        "<script><!--> var a; </script><p>after</p>",
+        &["var a"],
+        &["<p>after</p>"],
+    );
+}
+
+#[test]
+fn an_unclosed_script_or_comment_runs_to_the_end_as_the_parser_reads_it() {
+    assert_strips(
+        "<p>before</p><script>var x = '<p>';",
+        &["var x"],
+        &["before"],
+    );
+    assert_strips("<p>before</p><!-- <p>gone</p>", &["gone"], &["before"]);
+}
+
+#[test]
+fn markup_inside_attributes_titles_textareas_and_cdata_is_not_cut() {
+    assert_strips(
+        r#"<title>A <!-- b --> c</title><p title="<script>">one</p><p>two</p>
+           <textarea><script>x</script></textarea><p data-x='<!--'>three</p>
+           <math><mi><![CDATA[ <script> ]]></mi></math><p>four</p>"#,
+        &[],
+        &[
+            "A <!-- b --> c",
+            "<script>x</script>",
+            "<![CDATA[ <script> ]]>",
+            "four",
+        ],
+    );
+}
+
+#[test]
+fn bogus_and_abrupt_comments_end_where_the_parser_ends_them() {
+    assert_strips(
+        "<!-->one<!--->two<!-- x --!>three<? <script> ?>four</ <style>>five",
+        &[" x "],
+        &["one", "two", "three", "four", "five"],
+    );
+}
+
+#[test]
+fn upper_case_tags_and_end_tags_with_spaces_are_recognized() {
+    assert_strips(
+        "<SCRIPT>a()</SCRIPT ><Style>b{}</sTyle foo='>'><p>text</p>",
+        &["a()", "b{}"],
+        &["<p>text</p>"],
+    );
+}
+
+#[test]
+fn an_svg_is_kept_when_html_breaks_out_of_it_or_it_never_closes() {
+    assert_strips(
+        "<svg><circle/><p>breaks out</p></svg><p>after</p>",
+        &[],
+        &["breaks out", "after"],
+    );
+    assert_strips("<p>before</p><svg><g><text>label", &[], &["label"]);
+    assert_strips(
+        "<svg><svg><g/></svg><text>inner</text></svg><p>after</p>",
+        &["inner"],
+        &["<p>after</p>"],
+    );
+}
+
+#[test]
+fn the_page_html_is_released_unless_asked_to_keep_it() {
+    let out = extract(json!({}), ARTICLE).unwrap();
+    assert_eq!(out["html"], Value::Null);
+    let out = extract(json!({"keep_html": true}), ARTICLE).unwrap();
+    assert_eq!(out["html"], ARTICLE);
+    let out = extract(json!({"no_main_content": "keep"}), NO_MAIN_CONTENT_PAGE).unwrap();
+    assert_eq!(out["html"], Value::Null);
+}
+
+#[test]
+fn the_declared_output_schema_allows_html_as_null_or_the_page() {
+    let manifest = Harness::<Extract>::manifest();
+    let html = &manifest.output_schema["properties"]["html"];
+    assert_eq!(html["type"], json!(["string", "null"]), "{html}");
+}
