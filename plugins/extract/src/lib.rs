@@ -10,6 +10,7 @@
 //! anything: relative URLs stay as the page wrote them.
 
 use docpipe_plugin_sdk::{export_plugin, JsonSchema, Plugin, PluginError, Verdict};
+use dom_query::Matcher;
 use dom_smoothie::{Readability, ReadabilityError, TextMode};
 use serde::{Deserialize, Serialize};
 
@@ -126,11 +127,24 @@ pub struct PageMeta {
 }
 
 /// A configured `extract` stage.
-#[derive(Debug)]
 pub struct Extract {
     no_main_content: NoMainContent,
     min_chars: usize,
     keep_html: bool,
+    /// Elements with a `class` or `id`: where ads are looked for.
+    named: Matcher,
+    /// [`ASIDES`], compiled.
+    asides: Matcher,
+}
+
+impl std::fmt::Debug for Extract {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Extract")
+            .field("no_main_content", &self.no_main_content)
+            .field("min_chars", &self.min_chars)
+            .field("keep_html", &self.keep_html)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Plugin for Extract {
@@ -146,6 +160,8 @@ impl Plugin for Extract {
             no_main_content: config.no_main_content,
             min_chars: config.min_chars,
             keep_html: config.keep_html,
+            named: compiled("body [class], body [id]"),
+            asides: compiled(ASIDES),
         })
     }
 
@@ -159,7 +175,8 @@ impl Plugin for Extract {
             .map_err(|error| PluginError::new("extract-failed", error.to_string()))?;
         // Read before `parse`, which rewrites the document it works on.
         let canonical_url = canonical_url(&readability);
-        remove_ads(&readability);
+        remove_ads(&readability, &self.named);
+        remove_asides(&readability, &self.asides);
         let article = match readability.parse() {
             Ok(article) => article,
             Err(ReadabilityError::GrabFailed) => return Ok(self.no_content()),
@@ -269,8 +286,8 @@ const AD_WORDS: &[&str] = &[
 const MAX_AD_CHARS: usize = 300;
 
 /// Removes the elements whose `class` or `id` names them an advertisement.
-fn remove_ads(readability: &Readability) {
-    let candidates = readability.doc.select("body [class], body [id]");
+fn remove_ads(readability: &Readability, named: &Matcher) {
+    let candidates = readability.doc.select_matcher(named);
     for element in candidates.nodes() {
         let names = [element.attr("class"), element.attr("id")];
         let is_ad = names.iter().flatten().any(|names| {
@@ -282,6 +299,32 @@ fn remove_ads(readability: &Readability) {
             element.remove_from_parent();
         }
     }
+}
+
+/// What sits inside an article without being its text: figures and their
+/// captions and credits, and blocks of links to related articles, which
+/// Readability keeps when they are inside the article's container. Names are
+/// matched as substrings (`imageCaption`, `caption-text`, `relatedLinks`),
+/// which is safe for these two words, unlike for `ad`.
+const ASIDES: &str = "figure, figcaption, [class*=caption i], [id*=caption i], \
+                      [class*=related i], [id*=related i]";
+
+/// The most text an aside may hold and still be removed: more is a wrapper
+/// named after what it also holds (`article-with-related`).
+const MAX_ASIDE_CHARS: usize = 1000;
+
+/// Removes [`ASIDES`] holding at most [`MAX_ASIDE_CHARS`] characters.
+fn remove_asides(readability: &Readability, asides: &Matcher) {
+    for element in readability.doc.select_matcher(asides).nodes() {
+        if element.text().chars().count() <= MAX_ASIDE_CHARS {
+            element.remove_from_parent();
+        }
+    }
+}
+
+/// A selector of this file's, compiled.
+fn compiled(selector: &str) -> Matcher {
+    Matcher::new(selector).expect("the plugin's own selectors parse")
 }
 
 /// `2024-03-14` from `2024-03-14T08:30:00Z`; a date in any other form is kept

@@ -351,3 +351,47 @@ fn the_declared_output_schema_allows_html_as_null_or_the_page() {
     let html = &manifest.output_schema["properties"]["html"];
     assert_eq!(html["type"], json!(["string", "null"]), "{html}");
 }
+
+/// An article of `paragraphs` paragraphs of about 240 characters each.
+fn paragraphs(count: usize) -> String {
+    (1..=count)
+        .map(|n| {
+            format!(
+                "<p>Paragraph {n} of the council's report says that the new bridge over the \
+                 river will open in the spring, that traffic on the old one will be limited to \
+                 buses and bicycles, and that the cost, shared with the county, stays within \
+                 the budget set last year.</p>"
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn figures_captions_and_related_links_inside_the_article_are_removed() {
+    let page = format!(
+        "<html><body><div class=\"post-body-with-related-links\"><article>\
+         <h1>The new bridge</h1>{}\
+         <figure><img src=\"bridge.jpg\"><figcaption>The bridge at dusk.</figcaption></figure>\
+         <div class=\"imageCaption\">Photo: River Agency</div>\
+         {}\
+         <ul class=\"related-stories\"><li><a href=\"/a\">Ferry service to end</a></li>\
+         <li><a href=\"/b\">Council elections next month</a></li></ul>\
+         </article></div></body></html>",
+        paragraphs(3),
+        paragraphs(2)
+    );
+    let out = extract(json!({}), &page).expect("the article is kept");
+    let text = out["text"].as_str().unwrap();
+    for dropped in [
+        "The bridge at dusk",
+        "River Agency",
+        "Ferry service",
+        "Council elections",
+    ] {
+        assert!(!text.contains(dropped), "{dropped:?} kept in:\n{text}");
+    }
+    // The wrapper is named after the related links it also holds, but holds
+    // far more text than a links block: it stays, with the article.
+    assert!(text.contains("Paragraph 3 of the council"), "{text}");
+    assert!(text.contains("Paragraph 2 of the council"), "{text}");
+}
