@@ -5,9 +5,11 @@
 //! The extraction itself is the `dom_smoothie` crate (Mozilla's Readability
 //! in Rust), chosen by measurement (docs/benchmarks.md), asked for
 //! its formatted text (a blank line between paragraphs, one line per list
-//! item); this plugin removes ad slots it would keep, reads the canonical URL
-//! and decides what a page with no main content becomes. It never fetches
-//! anything: relative URLs stay as the page wrote them.
+//! item); this plugin cuts scripts and styles before the parse (`strip`),
+//! removes ad slots, figures, captions and related links it would keep,
+//! reads the canonical URL and decides what a page with no main content
+//! becomes. It never fetches anything: relative URLs stay as the page wrote
+//! them. One instance serves many pages: `process` keeps nothing between them.
 
 use docpipe_plugin_sdk::{export_plugin, JsonSchema, Plugin, PluginError, Verdict};
 use dom_query::Matcher;

@@ -18,6 +18,12 @@ fn extract(config: Value, html: &str) -> Option<Value> {
         .unwrap()
 }
 
+fn assert_dropped(text: &str, dropped: &[&str]) {
+    for dropped in dropped {
+        assert!(!text.contains(dropped), "{dropped:?} kept in:\n{text}");
+    }
+}
+
 #[test]
 fn an_article_keeps_its_body_and_loses_nav_ads_related_links_comments_and_footer() {
     let out = extract(json!({}), ARTICLE).expect("the article is kept");
@@ -30,20 +36,21 @@ fn an_article_keeps_its_body_and_loses_nav_ads_related_links_comments_and_footer
     ] {
         assert!(text.contains(kept), "{kept:?} missing from:\n{text}");
     }
-    for dropped in [
-        "Subscribe today",
-        "Hydro 3000",
-        "flood insurance",
-        "Related stories",
-        "Ten tips",
-        "floodwatcher88",
-        "Nobody ever mentions them",
-        "All rights reserved",
-        "Privacy policy",
-        "window.analytics",
-    ] {
-        assert!(!text.contains(dropped), "{dropped:?} kept in:\n{text}");
-    }
+    assert_dropped(
+        text,
+        &[
+            "Subscribe today",
+            "Hydro 3000",
+            "flood insurance",
+            "Related stories",
+            "Ten tips",
+            "floodwatcher88",
+            "Nobody ever mentions them",
+            "All rights reserved",
+            "Privacy policy",
+            "window.analytics",
+        ],
+    );
 }
 
 #[test]
@@ -382,16 +389,35 @@ fn figures_captions_and_related_links_inside_the_article_are_removed() {
     );
     let out = extract(json!({}), &page).expect("the article is kept");
     let text = out["text"].as_str().unwrap();
-    for dropped in [
-        "The bridge at dusk",
-        "River Agency",
-        "Ferry service",
-        "Council elections",
-    ] {
-        assert!(!text.contains(dropped), "{dropped:?} kept in:\n{text}");
-    }
+    assert_dropped(
+        text,
+        &[
+            "The bridge at dusk",
+            "River Agency",
+            "Ferry service",
+            "Council elections",
+        ],
+    );
     // The wrapper is named after the related links it also holds, but holds
     // far more text than a links block: it stays, with the article.
     assert!(text.contains("Paragraph 3 of the council"), "{text}");
     assert!(text.contains("Paragraph 2 of the council"), "{text}");
+}
+
+#[test]
+fn one_instance_serving_many_pages_gives_each_the_output_a_fresh_one_would() {
+    let mut shared = Harness::<Extract>::new(json!({"no_main_content": "keep"})).unwrap();
+    for (id, html) in [
+        ("a", ARTICLE),
+        ("b", NO_MAIN_CONTENT_PAGE),
+        ("c", ARABIC),
+        ("d", ARTICLE),
+    ] {
+        let document = json!({"id": id, "text": "", "html": html});
+        let fresh = Harness::<Extract>::new(json!({"no_main_content": "keep"}))
+            .unwrap()
+            .process_value(document.clone())
+            .unwrap();
+        assert_eq!(shared.process_value(document).unwrap(), fresh, "page {id}");
+    }
 }
