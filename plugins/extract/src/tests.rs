@@ -136,6 +136,58 @@ fn lines_lose_trailing_spaces_and_runs_of_blank_lines() {
     );
 }
 
+/// The `.html` files of the folder `EXTRACT_PAGES` names, as (paths, pages).
+fn pages_outside_the_repository() -> Option<(Vec<std::path::PathBuf>, Vec<String>)> {
+    let Ok(dir) = std::env::var("EXTRACT_PAGES") else {
+        eprintln!("set EXTRACT_PAGES to a folder of .html files");
+        return None;
+    };
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "html"))
+        .collect();
+    paths.sort();
+    let pages = paths
+        .iter()
+        .map(|path| String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned())
+        .collect();
+    Some((paths, pages))
+}
+
+/// Stripping over real pages: `EXTRACT_PAGES=dir cargo test --release -p
+/// docpipe-extract -- --ignored stripping_real_pages`.
+#[test]
+#[ignore = "runs over pages outside the repository"]
+fn stripping_real_pages_keeps_their_visible_text() {
+    let Some((paths, pages)) = pages_outside_the_repository() else {
+        return;
+    };
+    for (path, page) in paths.iter().zip(&pages) {
+        let stripped = super::strip::strip_non_content(page);
+        // Compared word by word: on one CleanEval page the whitespace at
+        // the page's end (after `</body>`, among cut scripts and comments)
+        // comes out differently, and whitespace is collapsed anyway.
+        let words = |text: String| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (after, before) = (words(visible_text(&stripped)), words(visible_text(page)));
+        if after != before {
+            let at = after
+                .char_indices()
+                .zip(before.chars())
+                .find(|((_, a), b)| a != b)
+                .map_or(after.len().min(before.len()), |((at, _), _)| at);
+            let from = after.floor_char_boundary(at.saturating_sub(200));
+            let to = |s: &str| s.floor_char_boundary((at + 200).min(s.len()));
+            panic!(
+                "{} changed at {at}:\n{}\n----- was -----\n{}",
+                path.display(),
+                &after[from..to(&after)],
+                &before[from..to(&before)]
+            );
+        }
+    }
+}
+
 /// Where a page's time goes, natively: `EXTRACT_PAGES=dir cargo test --release
 /// -p docpipe-extract -- --ignored --nocapture profile_pages` over a folder of
 /// `.html` files. Prints per-phase totals; asserts nothing (speed is never
@@ -144,20 +196,9 @@ fn lines_lose_trailing_spaces_and_runs_of_blank_lines() {
 #[ignore = "a measurement over pages outside the repository"]
 fn profile_pages() {
     use std::time::{Duration, Instant};
-    let Ok(dir) = std::env::var("EXTRACT_PAGES") else {
-        eprintln!("set EXTRACT_PAGES to a folder of .html files");
+    let Some((paths, pages)) = pages_outside_the_repository() else {
         return;
     };
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "html"))
-        .collect();
-    paths.sort();
-    let pages: Vec<String> = paths
-        .iter()
-        .map(|path| String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned())
-        .collect();
     let mut harness = Harness::<Extract>::new(json!({"no_main_content": "keep"})).unwrap();
     let documents: Vec<String> = pages
         .iter()
