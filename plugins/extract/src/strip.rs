@@ -18,9 +18,10 @@ pub fn strip_non_content(html: &str) -> String {
     // `bytes[copied..at]` is waiting to be copied; a cut skips it.
     let mut copied = 0;
     let mut at = 0;
+    let mut svgs = Svgs::Cut;
     while let Some(offset) = find_byte(bytes, at, b'<') {
         let start = at + offset;
-        let markup = Markup::at(bytes, start);
+        let markup = Markup::at(bytes, start, &mut svgs);
         if let Some(end) = markup.cut_end {
             kept.push_str(&html[copied..start]);
             copied = end;
@@ -29,6 +30,15 @@ pub fn strip_non_content(html: &str) -> String {
     }
     kept.push_str(&html[copied..]);
     kept
+}
+
+/// Whether `<svg>`s are still cut: after one that could not be (it never
+/// closes, or HTML breaks out of it), the rest of the page's are copied, so
+/// that a page of unclosed `<svg>`s is not read to its end once for each.
+#[derive(PartialEq)]
+enum Svgs {
+    Cut,
+    Copy,
 }
 
 /// One construct starting with `<`: where it ends, and where the cut ends
@@ -50,7 +60,7 @@ impl Markup {
         }
     }
 
-    fn at(bytes: &[u8], start: usize) -> Self {
+    fn at(bytes: &[u8], start: usize, svgs: &mut Svgs) -> Self {
         let rest = &bytes[start..];
         if rest.starts_with(b"<!--") {
             return Markup::cut(comment_end(bytes, start + 4));
@@ -68,9 +78,15 @@ impl Markup {
                 find_byte(bytes, start, b'>').map_or(bytes.len(), |at| start + at + 1),
             );
         }
-        let Some(tag) = Tag::at(bytes, start) else {
+        let name_start = start + 1 + usize::from(rest.starts_with(b"</"));
+        if !bytes.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
             // A `<` that starts no tag is text.
             return Markup::copy(start + 1);
+        }
+        let Some(tag) = Tag::at(bytes, start) else {
+            // A tag the page ends inside: the tokenizer drops it, and there
+            // is nothing after it.
+            return Markup::copy(bytes.len());
         };
         if tag.closing {
             return Markup::copy(tag.end);
@@ -84,9 +100,12 @@ impl Markup {
                 Markup::copy(raw_text_end(bytes, tag.end, name))
             }
             b"plaintext" => Markup::copy(bytes.len()),
-            b"svg" => match svg_end(bytes, tag.end) {
+            b"svg" if *svgs == Svgs::Cut => match svg_end(bytes, tag.end) {
                 Some(end) => Markup::cut(end),
-                None => Markup::copy(tag.end),
+                None => {
+                    *svgs = Svgs::Copy;
+                    Markup::copy(tag.end)
+                }
             },
             _ => Markup::copy(tag.end),
         }
@@ -272,7 +291,9 @@ fn script_end(bytes: &[u8], mut at: usize) -> usize {
     }) {
         let next_lt = at + offset;
         if state != State::Data {
-            if let Some(close) = find(bytes, at, b"-->").filter(|close| *close < next_lt) {
+            // Searched only up to the next `<`, so that a script with many
+            // `<` and no `-->` is not read to its end once per `<`.
+            if let Some(close) = find(&bytes[..next_lt], at, b"-->") {
                 state = State::Data;
                 at = close + 3;
                 continue;

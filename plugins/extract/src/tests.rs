@@ -462,3 +462,21 @@ fn one_instance_serving_many_pages_gives_each_the_output_a_fresh_one_would() {
         assert_eq!(shared.process_value(document).unwrap(), fresh, "page {id}");
     }
 }
+
+/// Pages built to make a careless scanner read to the end once per `<`: each
+/// would take minutes if stripping were quadratic, and runs in milliseconds.
+#[test]
+fn stripping_reads_adversarial_pages_in_one_pass() {
+    let repeated = |unit: &str| unit.repeat(200_000);
+    for page in [
+        format!("<p>text</p><div title=\"{}", repeated("<a ")),
+        format!("<p>text</p>{}", repeated("<svg><g>")),
+        format!("<p>text</p><svg>{}<p>out</p></svg>", repeated("<svg>")),
+        format!("<p>text</p><script><!--{}", repeated("a<b ")),
+        format!("<p>text</p>{}", repeated("<a<b")),
+        format!("<p>text</p>{}", repeated("<!-- -- ")),
+    ] {
+        let stripped = super::strip::strip_non_content(&page);
+        assert!(stripped.starts_with("<p>text</p>"), "{}", &stripped[..40]);
+    }
+}
