@@ -68,11 +68,16 @@ def run(docpipe, plugin, name, pages, gold, work, scorer):
     out = work / f"{name}-out"
     pipeline = work / f"{name}.toml"
     pipeline.write_text(PIPELINE.format(pages=pages, plugin=plugin, out=out))
-    subprocess.run(
+    result = subprocess.run(
         [docpipe, "run", "--jobs", "1", "--no-progress", str(pipeline)],
         check=False,
         capture_output=True,
+        text=True,
     )
+    # Exit code 1 (some page failed) still writes the others; a pipeline
+    # docpipe refuses (e.g. a plugin the binary does not have) writes nothing.
+    if not (out / "documents.jsonl").exists():
+        sys.exit(f"docpipe wrote no documents for {name}:\n{result.stderr}")
     # Ids are file names without `.gz` ("1.html"); the gold's are stems.
     predictions = work / f"{name}.jsonl"
     with open(out / "documents.jsonl", encoding="utf-8") as documents, open(

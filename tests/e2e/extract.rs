@@ -2,7 +2,7 @@
 //! main text of an article, a page in a legacy encoding, a page with no main
 //! content and a page whose bytes its encoding cannot decode.
 
-use crate::util::{repo, run_expecting, Dir};
+use crate::util::{docpipe_expecting, repo, run_expecting, Dir};
 
 /// A pipeline that extracts every `.html` page under `in/` and writes the
 /// documents to `out/documents.jsonl`.
@@ -29,12 +29,18 @@ fn documents(dir: &Dir) -> Vec<(String, serde_json::Value)> {
         .collect()
 }
 
-#[test]
-fn an_article_page_becomes_its_main_text_title_and_metadata() {
+/// Runs `pipeline` (as `p.toml`) over the article page in a new folder.
+fn run_over_the_article(pipeline: &str) -> Dir {
     let dir = Dir::new();
     dir.write("in/article.html", page("article.html"));
-    dir.write("p.toml", PIPELINE);
+    dir.write("p.toml", pipeline);
     run_expecting(&dir.join("p.toml"), 0);
+    dir
+}
+
+#[test]
+fn an_article_page_becomes_its_main_text_title_and_metadata() {
+    let dir = run_over_the_article(PIPELINE);
     let documents = documents(&dir);
     assert_eq!(documents.len(), 1);
     let (id, document) = &documents[0];
@@ -72,6 +78,32 @@ fn an_article_page_becomes_its_main_text_title_and_metadata() {
     assert_eq!(
         document["meta"]["extract"]["canonical_url"],
         "https://courier.example/news/2024/rivers-return"
+    );
+}
+
+#[test]
+fn the_page_html_is_released_after_extraction_unless_kept() {
+    let dir = run_over_the_article(PIPELINE);
+    assert_eq!(documents(&dir)[0].1["html"], serde_json::Value::Null);
+
+    let kept = PIPELINE.replace(
+        "plugin = \"builtin:extract\"\n",
+        "plugin = \"builtin:extract\"\nconfig = { keep_html = true }\n",
+    );
+    let dir = run_over_the_article(&kept);
+    assert_eq!(documents(&dir)[0].1["html"], page("article.html"));
+
+    // A later stage that reads `html` is warned about, whatever the config:
+    // the declared output says `html` may be null.
+    let twice = kept.replace(
+        "[[stages]]\nid = \"all\"",
+        "[[stages]]\nid = \"again\"\nplugin = \"builtin:extract\"\n\n[[stages]]\nid = \"all\"",
+    );
+    dir.write("twice.toml", twice);
+    let (_, stderr) = docpipe_expecting("check", &dir.join("twice.toml"), 0);
+    assert!(
+        stderr.contains("needs `html` (string) but the document may have it as null"),
+        "{stderr}"
     );
 }
 

@@ -5,11 +5,14 @@
 //! The extraction itself is the `dom_smoothie` crate (Mozilla's Readability
 //! in Rust), chosen by measurement (docs/benchmarks.md), asked for
 //! its formatted text (a blank line between paragraphs, one line per list
-//! item); this plugin removes ad slots it would keep, reads the canonical URL
-//! and decides what a page with no main content becomes. It never fetches
-//! anything: relative URLs stay as the page wrote them.
+//! item); this plugin cuts scripts and styles before the parse (`strip`),
+//! removes ad slots, figures, captions and related links it would keep,
+//! reads the canonical URL and decides what a page with no main content
+//! becomes. It never fetches anything: relative URLs stay as the page wrote
+//! them. One instance serves many pages: `process` keeps nothing between them.
 
 use docpipe_plugin_sdk::{export_plugin, JsonSchema, Plugin, PluginError, Verdict};
+use dom_query::Matcher;
 use dom_smoothie::{Readability, ReadabilityError, TextMode};
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +30,13 @@ pub struct Config {
     /// A page whose main text has fewer letters and digits than this has no
     /// main content: what is left of a menu or a cookie banner is shorter.
     pub min_chars: usize,
+    /// Whether the document keeps the page's `html` after extraction. By
+    /// default it is set to `null`: the stages after `extract` (`clean`,
+    /// `langdetect`, ...) read `text`, and every one of them would otherwise
+    /// receive and return the whole page, and exporters write it. A later
+    /// stage that reads `html` needs `keep_html = true` (`docpipe check`
+    /// warns about it).
+    pub keep_html: bool,
 }
 
 impl Default for Config {
@@ -34,6 +44,7 @@ impl Default for Config {
         Config {
             no_main_content: NoMainContent::Drop,
             min_chars: 100,
+            keep_html: false,
         }
     }
 }
@@ -68,6 +79,23 @@ pub struct Output {
     pub title: Option<String>,
     /// What was found about the page, under `meta.extract`.
     pub meta: OutputMeta,
+    /// `null` once the page is extracted; left as it was (not written) with
+    /// `keep_html = true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub html: Option<ReleasedHtml>,
+}
+
+/// Serializes as `null`: the value `html` takes when the document no
+/// longer carries the page (a plugin's output can replace a field, not
+/// remove it).
+#[derive(Debug)]
+pub struct ReleasedHtml;
+
+impl Serialize for ReleasedHtml {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_unit()
+    }
 }
 
 /// The `meta` keys `extract` adds.
@@ -101,10 +129,24 @@ pub struct PageMeta {
 }
 
 /// A configured `extract` stage.
-#[derive(Debug)]
 pub struct Extract {
     no_main_content: NoMainContent,
     min_chars: usize,
+    keep_html: bool,
+    /// Elements with a `class` or `id`: where ads are looked for.
+    named: Matcher,
+    /// [`ASIDES`], compiled.
+    asides: Matcher,
+}
+
+impl std::fmt::Debug for Extract {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Extract")
+            .field("no_main_content", &self.no_main_content)
+            .field("min_chars", &self.min_chars)
+            .field("keep_html", &self.keep_html)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Plugin for Extract {
@@ -119,6 +161,9 @@ impl Plugin for Extract {
         Ok(Extract {
             no_main_content: config.no_main_content,
             min_chars: config.min_chars,
+            keep_html: config.keep_html,
+            named: compiled("body [class], body [id]"),
+            asides: compiled(ASIDES),
         })
     }
 
@@ -127,11 +172,13 @@ impl Plugin for Extract {
             text_mode: TextMode::Formatted,
             ..Default::default()
         };
-        let mut readability = Readability::new(input.html, None, Some(config))
+        let html = strip::strip_non_content(&input.html);
+        let mut readability = Readability::new(html, None, Some(config))
             .map_err(|error| PluginError::new("extract-failed", error.to_string()))?;
         // Read before `parse`, which rewrites the document it works on.
         let canonical_url = canonical_url(&readability);
-        remove_ads(&readability);
+        remove_ads(&readability, &self.named);
+        remove_asides(&readability, &self.asides);
         let article = match readability.parse() {
             Ok(article) => article,
             Err(ReadabilityError::GrabFailed) => return Ok(self.no_content()),
@@ -155,6 +202,7 @@ impl Plugin for Extract {
                     description: article.excerpt.and_then(non_empty),
                 },
             },
+            html: self.released_html(),
         }))
     }
 }
@@ -169,8 +217,13 @@ impl Extract {
                 meta: OutputMeta {
                     extract: PageMeta::default(),
                 },
+                html: self.released_html(),
             }),
         }
+    }
+
+    fn released_html(&self) -> Option<ReleasedHtml> {
+        (!self.keep_html).then_some(ReleasedHtml)
     }
 }
 
@@ -235,8 +288,8 @@ const AD_WORDS: &[&str] = &[
 const MAX_AD_CHARS: usize = 300;
 
 /// Removes the elements whose `class` or `id` names them an advertisement.
-fn remove_ads(readability: &Readability) {
-    let candidates = readability.doc.select("body [class], body [id]");
+fn remove_ads(readability: &Readability, named: &Matcher) {
+    let candidates = readability.doc.select_matcher(named);
     for element in candidates.nodes() {
         let names = [element.attr("class"), element.attr("id")];
         let is_ad = names.iter().flatten().any(|names| {
@@ -248,6 +301,32 @@ fn remove_ads(readability: &Readability) {
             element.remove_from_parent();
         }
     }
+}
+
+/// What sits inside an article without being its text: figures and their
+/// captions and credits, and blocks of links to related articles, which
+/// Readability keeps when they are inside the article's container. Names are
+/// matched as substrings (`imageCaption`, `caption-text`, `relatedLinks`),
+/// which is safe for these two words, unlike for `ad`.
+const ASIDES: &str = "figure, figcaption, [class*=caption i], [id*=caption i], \
+                      [class*=related i], [id*=related i]";
+
+/// The most text an aside may hold and still be removed: more is a wrapper
+/// named after what it also holds (`article-with-related`).
+const MAX_ASIDE_CHARS: usize = 1000;
+
+/// Removes [`ASIDES`] holding at most [`MAX_ASIDE_CHARS`] characters.
+fn remove_asides(readability: &Readability, asides: &Matcher) {
+    for element in readability.doc.select_matcher(asides).nodes() {
+        if element.text().chars().count() <= MAX_ASIDE_CHARS {
+            element.remove_from_parent();
+        }
+    }
+}
+
+/// A selector of this file's, compiled.
+fn compiled(selector: &str) -> Matcher {
+    Matcher::new(selector).expect("the plugin's own selectors parse")
 }
 
 /// `2024-03-14` from `2024-03-14T08:30:00Z`; a date in any other form is kept
@@ -277,6 +356,8 @@ fn non_empty(value: String) -> Option<String> {
 }
 
 export_plugin!(Extract);
+
+mod strip;
 
 #[cfg(test)]
 mod tests;
