@@ -10,6 +10,7 @@
 //! whole, so every start paid for a full copy and a decompression.)
 
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -39,11 +40,11 @@ impl CompileCache {
     /// A cache that cannot be written costs speed, never the run.
     // The one `unsafe` in docpipe; the SAFETY note below says why it holds.
     #[allow(unsafe_code)]
-    pub(crate) fn load(
+    pub(crate) fn load<'a>(
         &self,
         engine: &Engine,
         sha256: &str,
-        bytes: &[u8],
+        bytes: impl FnOnce() -> wasmtime::Result<Cow<'a, [u8]>>,
     ) -> wasmtime::Result<Component> {
         let entry = self.dir.join(format!("{sha256}-{}.cwasm", self.engine_key));
         if entry.is_file() {
@@ -62,7 +63,7 @@ impl CompileCache {
                 }
             }
         }
-        let component = Component::new(engine, bytes)?;
+        let component = Component::new(engine, &bytes()?)?;
         if let Err(e) = self.store(&entry, &component) {
             eprintln!(
                 "warning: could not cache the compiled plugin in {}: {e:#}",
@@ -101,6 +102,7 @@ impl Hasher for DigestHasher {
 #[cfg(test)]
 mod tests {
     use super::CompileCache;
+    use std::borrow::Cow;
     use wasmtime::{Config, Engine};
 
     fn engine() -> Engine {
@@ -129,7 +131,9 @@ mod tests {
         let engine = engine();
         let (sha256, bytes) = component();
         let cache = CompileCache::new(dir.path(), &engine);
-        cache.load(&engine, &sha256, &bytes).unwrap();
+        cache
+            .load(&engine, &sha256, || Ok(Cow::from(&bytes[..])))
+            .unwrap();
         let written = entries(dir.path());
         assert_eq!(written.len(), 1);
         let name = written[0]
@@ -141,7 +145,9 @@ mod tests {
         let before = std::fs::read(&written[0]).unwrap();
 
         // Given bytes that do not compile, only the entry can produce it.
-        cache.load(&engine, &sha256, b"not wasm").unwrap();
+        cache
+            .load(&engine, &sha256, || Ok(Cow::from(&b"not wasm"[..])))
+            .unwrap();
         assert_eq!(std::fs::read(&written[0]).unwrap(), before);
     }
 
@@ -151,13 +157,19 @@ mod tests {
         let engine = engine();
         let (sha256, bytes) = component();
         let cache = CompileCache::new(dir.path(), &engine);
-        cache.load(&engine, &sha256, &bytes).unwrap();
+        cache
+            .load(&engine, &sha256, || Ok(Cow::from(&bytes[..])))
+            .unwrap();
         let entry = entries(dir.path()).remove(0);
         std::fs::write(&entry, b"not a compiled component").unwrap();
 
-        cache.load(&engine, &sha256, &bytes).unwrap();
+        cache
+            .load(&engine, &sha256, || Ok(Cow::from(&bytes[..])))
+            .unwrap();
         assert_ne!(std::fs::read(&entry).unwrap(), b"not a compiled component");
-        cache.load(&engine, &sha256, b"not wasm").unwrap();
+        cache
+            .load(&engine, &sha256, || Ok(Cow::from(&b"not wasm"[..])))
+            .unwrap();
     }
 
     #[test]
@@ -169,10 +181,10 @@ mod tests {
         let interruptible = Engine::new(&config).unwrap();
         let (sha256, bytes) = component();
         CompileCache::new(dir.path(), &plain)
-            .load(&plain, &sha256, &bytes)
+            .load(&plain, &sha256, || Ok(Cow::from(&bytes[..])))
             .unwrap();
         CompileCache::new(dir.path(), &interruptible)
-            .load(&interruptible, &sha256, &bytes)
+            .load(&interruptible, &sha256, || Ok(Cow::from(&bytes[..])))
             .unwrap();
         assert_eq!(entries(dir.path()).len(), 2);
     }

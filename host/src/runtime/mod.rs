@@ -10,4 +10,6 @@ mod plugin;
 
 pub use engine::{EngineOptions, Runtime};
 pub use failure::{FailureKind, StageFailure};
-pub use plugin::{LoadError, LoadedPlugin, LogRecord, PluginInstance, PluginSource, StageLimits};
+pub use plugin::{
+    ComponentBytes, LoadError, LoadedPlugin, LogRecord, PluginInstance, PluginSource, StageLimits,
+};

@@ -12,7 +12,9 @@ use super::failure::{human_size, FailureKind, StageFailure};
 use docpipe_contract::{
     Artifact, ArtifactMode, Outcome, PluginError, PluginKind, PluginManifest, INTERFACE_VERSION,
 };
+use sha2::{Digest, Sha256};
 use std::borrow::Cow;
+use std::path::PathBuf;
 use std::time::Duration;
 use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, Linker};
@@ -26,15 +28,45 @@ const PACKAGE: &str = "docpipe:plugin";
 const MAX_LOG_RECORDS: usize = 100;
 const MAX_LOG_BYTES: usize = 64 * 1024;
 
-/// A plugin's bytes and the name it is known by in messages.
+/// A plugin's bytes (or the file that holds them) and the name it is known
+/// by in messages.
 #[derive(Debug, Clone)]
 pub struct PluginSource {
     /// `builtin:clean` or the path the pipeline named.
     pub label: String,
     /// The component's bytes.
-    pub bytes: Cow<'static, [u8]>,
-    /// sha256 (hex) of `bytes`, which whoever read them computed.
+    pub bytes: ComponentBytes,
+    /// sha256 (hex) of the bytes, which whoever found them computed.
     pub sha256: String,
+}
+
+/// A component's bytes, or where they are when only their digest was needed.
+#[derive(Debug, Clone)]
+pub enum ComponentBytes {
+    /// In memory: embedded in the binary, or read to be hashed.
+    Loaded(Cow<'static, [u8]>),
+    /// Not read: the file's digest was already known. Read only if the
+    /// compile cache has no entry for that digest, and checked against it.
+    Unread(PathBuf),
+}
+
+impl PluginSource {
+    /// The bytes, reading them if need be. A file read now must still hash
+    /// to `sha256`, or a compile cache entry would be stored under a digest
+    /// that is not its own.
+    fn bytes(&self) -> wasmtime::Result<Cow<'_, [u8]>> {
+        match &self.bytes {
+            ComponentBytes::Loaded(bytes) => Ok(Cow::Borrowed(bytes)),
+            ComponentBytes::Unread(path) => {
+                let bytes = std::fs::read(path)
+                    .map_err(|e| wasmtime::format_err!("reading {}: {e}", path.display()))?;
+                if hex::encode(Sha256::digest(&bytes)) != self.sha256 {
+                    wasmtime::bail!("{} changed while it was being loaded", path.display());
+                }
+                Ok(Cow::Owned(bytes))
+            }
+        }
+    }
 }
 
 /// The limits one document's run of a stage is held to.
@@ -216,13 +248,14 @@ impl LoadedPlugin {
         cache: Option<&CompileCache>,
         source: PluginSource,
     ) -> Result<Self, LoadError> {
-        let label = source.label;
-        let sha256 = source.sha256;
         let component = match cache {
-            Some(cache) => cache.load(engine, &sha256, &source.bytes),
-            None => Component::new(engine, &source.bytes),
-        }
-        .map_err(|e| LoadError::Compile {
+            Some(cache) => cache.load(engine, &source.sha256, || source.bytes()),
+            None => source
+                .bytes()
+                .and_then(|bytes| Component::new(engine, &bytes)),
+        };
+        let PluginSource { label, sha256, .. } = source;
+        let component = component.map_err(|e| LoadError::Compile {
             label: label.clone(),
             reason: format!("{e:#}"),
         })?;
