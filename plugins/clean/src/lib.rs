@@ -178,6 +178,9 @@ impl Clean {
         apply: impl FnOnce(&str) -> (String, Change),
     ) -> (String, Change) {
         let (cleaned, change) = apply(&text);
+        if cleaned == text {
+            return (cleaned, change);
+        }
         let before = visible_len(&text);
         let removed = before.saturating_sub(visible_len(&cleaned));
         let share = if before == 0 {

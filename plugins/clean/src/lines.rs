@@ -55,9 +55,24 @@ pub fn ends_sentence(line: &str) -> bool {
 /// The number of characters that are neither whitespace nor invisible: what
 /// a reader would miss if they were removed.
 pub fn visible_len(text: &str) -> usize {
-    text.chars()
-        .filter(|&c| !c.is_whitespace() && !is_invisible_format(c))
-        .count()
+    // Called twice per removing rule on the whole text: ASCII bytes are
+    // counted without decoding (char::is_whitespace's ASCII members are
+    // exactly these), so only the rest pays for a char and a table lookup.
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if byte.is_ascii() {
+            count += usize::from(!matches!(byte, b' ' | b'\t'..=b'\r'));
+            at += 1;
+        } else {
+            let c = text[at..].chars().next().expect("at is a char boundary");
+            count += usize::from(!c.is_whitespace() && !is_invisible_format(c));
+            at += c.len_utf8();
+        }
+    }
+    count
 }
 
 /// Splits `text` into alternating runs of spaces and of anything else, as
@@ -78,6 +93,22 @@ pub fn split_keeping_spaces(text: &str, is_space: fn(char) -> bool) -> impl Iter
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn visible_len_counts_what_chars_would() {
+        for text in [
+            "",
+            "plain ASCII, with\ttabs\r\nand\x0bvertical\x0ctabs",
+            "عربي\u{200F} مع\u{00A0}مسافات\u{2028}و\u{FEFF}",
+            "mixed ąćę — 中文\u{3000}text\u{0085}end",
+        ] {
+            let expected = text
+                .chars()
+                .filter(|&c| !c.is_whitespace() && !is_invisible_format(c))
+                .count();
+            assert_eq!(visible_len(text), expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn sentence_ends_in_every_script() {
