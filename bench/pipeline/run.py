@@ -101,6 +101,7 @@ def run_docpipe(docpipe, pipeline, out_dir, jobs, cache_dir):
         "seconds": summary["seconds"],
         "rss": rss,
         "stages": {s["id"]: s["seconds"] for s in summary["stages"]},
+        "latency": summary["latency"],
     }
 
 
@@ -209,8 +210,9 @@ def report(args, jobs, components, work):
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for j, r in runs.items():
         rate = docs / r["seconds"]
+        lat = r["latency"]
         print(f"| docpipe (wasm) | {j} | {rate:.1f} | {per_core(rate, j):.1f} | {mb / r['seconds']:.2f} "
-              f"| {r['rss']:.0f} MiB | not reported |")
+              f"| {r['rss']:.0f} MiB | {lat['p50_ms']:.1f} / {lat['p99_ms']:.1f} ms |")
     for mode, r in native.items():
         rate = docs / r["wall_seconds"]
         lat = r["latency_seconds"]

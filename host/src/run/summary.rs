@@ -1,6 +1,7 @@
 //! The run summary: counts per stage and for the whole run, printed at the
 //! end and written as `run-summary.json` into the output directory.
 
+use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -49,6 +50,8 @@ pub struct RunSummary {
     pub jobs: usize,
     /// Wall-clock time of the run.
     pub seconds: f64,
+    /// How long documents took through the stages.
+    pub latency: Latency,
     /// True when the run stopped at a failure (`on_error = "fail-fast"`).
     pub stopped_early: bool,
     /// True when SIGINT or SIGTERM stopped the run: documents after the
@@ -116,6 +119,19 @@ impl RunSummary {
                 format_seconds(s.seconds)
             );
         }
+        if let (Some(p50), Some(p99), Some(max)) = (
+            self.latency.quantile_ms(0.5),
+            self.latency.quantile_ms(0.99),
+            self.latency.quantile_ms(1.0),
+        ) {
+            let _ = writeln!(
+                out,
+                "  per document, through the stages: p50 {}, p99 {}, max {}",
+                format_seconds(p50 / 1e3),
+                format_seconds(p99 / 1e3),
+                format_seconds(max / 1e3)
+            );
+        }
         if self.interrupted {
             let _ = writeln!(
                 out,
@@ -140,6 +156,9 @@ impl RunSummary {
         }
         for &stage in &tally.retried {
             self.stages[stage].retried += 1;
+        }
+        if !tally.stage_seconds.is_empty() {
+            self.latency.record(tally.stage_seconds.iter().sum());
         }
         let reached = match tally.outcome {
             Outcome::Completed => {
@@ -214,10 +233,89 @@ pub enum Outcome {
     Unreadable,
 }
 
+/// Per-document latency: a document's time through the stages it reached
+/// (not reading it or writing its files), kept as a histogram so that
+/// percentiles cost the same memory for ten documents or ten million.
+#[derive(Debug, Clone)]
+pub struct Latency(Histogram<u64>);
+
+impl Latency {
+    /// Microseconds, 1 µs to one hour, within 1%.
+    const MAX_MICROS: u64 = 3_600_000_000;
+
+    fn record(&mut self, seconds: f64) {
+        let micros = (seconds * 1e6).round() as u64;
+        self.0.saturating_record(micros.clamp(1, Self::MAX_MICROS));
+    }
+
+    /// The `q` quantile (0..=1) in milliseconds; `None` before any document.
+    pub fn quantile_ms(&self, q: f64) -> Option<f64> {
+        (!self.0.is_empty()).then(|| self.0.value_at_quantile(q) as f64 / 1e3)
+    }
+}
+
+impl Default for Latency {
+    fn default() -> Self {
+        Latency(Histogram::new_with_bounds(1, Self::MAX_MICROS, 2).expect("valid bounds"))
+    }
+}
+
+impl Serialize for Latency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Latency", 5)?;
+        out.serialize_field("documents", &self.0.len())?;
+        out.serialize_field("p50_ms", &self.quantile_ms(0.5))?;
+        out.serialize_field("p90_ms", &self.quantile_ms(0.9))?;
+        out.serialize_field("p99_ms", &self.quantile_ms(0.99))?;
+        out.serialize_field("max_ms", &self.quantile_ms(1.0))?;
+        out.end()
+    }
+}
+
 fn format_seconds(seconds: f64) -> String {
     if seconds < 1.0 {
         format!("{:.1} ms", seconds * 1000.0)
     } else {
         format!("{seconds:.2} s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Outcome, RunSummary, StageSummary, Tally};
+    use std::time::Duration;
+
+    fn ran(millis: &[u64]) -> Tally {
+        let times: Vec<Duration> = millis.iter().map(|&m| Duration::from_millis(m)).collect();
+        Tally::ran(&times, Outcome::Completed, &[])
+    }
+
+    #[test]
+    fn latency_is_a_documents_time_through_all_its_stages() {
+        let mut summary = RunSummary {
+            stages: vec![StageSummary::default(), StageSummary::default()],
+            ..RunSummary::default()
+        };
+        assert_eq!(summary.latency.quantile_ms(0.5), None);
+        for doc in 1..=100 {
+            summary.apply(&ran(&[doc, 2 * doc]));
+        }
+        summary.apply(&Tally {
+            stage_seconds: Vec::new(),
+            outcome: Outcome::Unreadable,
+            retried: Vec::new(),
+        });
+        let json = serde_json::to_value(&summary).unwrap();
+        assert_eq!(
+            json["latency"]["documents"], 100,
+            "an unreadable item has no latency"
+        );
+        let close = |got: f64, want: f64| (got - want).abs() <= want * 0.01;
+        let p50 = json["latency"]["p50_ms"].as_f64().unwrap();
+        let max = json["latency"]["max_ms"].as_f64().unwrap();
+        assert!(close(p50, 150.0), "{p50}");
+        assert!(close(max, 300.0), "{max}");
+        assert!(summary.render().contains("p50 150"), "{}", summary.render());
     }
 }
