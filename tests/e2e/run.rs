@@ -63,6 +63,19 @@ fn the_news_example_is_cleaned_detected_summarized_and_exported() {
     let summary = out.json("run-summary.json");
     assert_eq!(summary["completed"], 1);
     assert_eq!(summary["stages"].as_array().unwrap().len(), 6);
+    let latency = &summary["latency"];
+    assert_eq!(latency["documents"], 1);
+    let stage_ms: f64 = summary["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["seconds"].as_f64().unwrap() * 1e3)
+        .sum();
+    let max = latency["max_ms"].as_f64().unwrap();
+    assert!(
+        (max - stage_ms).abs() <= stage_ms * 0.01 + 0.002,
+        "one document's latency is its time through the stages: {max} ms vs {stage_ms} ms"
+    );
 }
 
 fn corpus_pipeline(dir: &Dir, documents: usize) -> std::path::PathBuf {
