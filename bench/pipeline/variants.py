@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Builds of the same pipeline plugins, side by side (issue #10): the time
+per document per stage of `docpipe run --jobs 1` for each folder of
+components, and of the native binary paired with it, over one generated
+corpus, in one run.
+
+Each variant is NAME=COMPONENTS_DIR[,NATIVE_BINARY] (the native binary
+defaults to the previous variant's, then to --native). Every round runs
+every variant once, the order rotating each round, so that a burst of load
+from elsewhere on the machine does not land on one variant only; the table
+gives the median over rounds and the fastest round. It also counts the lines
+of each variant's output that differ from the first variant's: a change
+meant to make plugins faster must leave the documents alone.
+
+    python3 bench/pipeline/variants.py --docpipe /work/main/target/release/docpipe \\
+        base=/tmp/c/base simd=/tmp/c/simd glue=/tmp/c/glue,target/release/docpipe-bench-native
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import REPO, STAGES, differing_lines, measure, run_docpipe, write_pipeline  # noqa: E402
+
+
+def parse_variants(specs, default_native):
+    variants, native = [], default_native
+    for spec in specs:
+        name, sep, rest = spec.partition("=")
+        if not sep:
+            sys.exit(f"error: variant {spec!r} is not NAME=COMPONENTS_DIR[,NATIVE_BINARY]")
+        components, _, given = rest.partition(",")
+        native = Path(given) if given else native
+        components = Path(components).resolve()
+        for needed in [native] + [components / c for c, _ in STAGES.values()]:
+            if not needed.exists():
+                sys.exit(f"error: {needed} not found (variant {name})")
+        variants.append((name, components, native))
+    return variants
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("variants", nargs="+", help="NAME=COMPONENTS_DIR[,NATIVE_BINARY]")
+    parser.add_argument("--docpipe", default=str(REPO / "target" / "release" / "docpipe"))
+    parser.add_argument("--native", default=str(REPO / "target" / "release" / "docpipe-bench-native"),
+                        help="native binary for variants that name none")
+    parser.add_argument("--eval", default=str(REPO.parent / "shared" / "eval"),
+                        help="evaluation data (default ../shared/eval from the repo)")
+    parser.add_argument("--count", type=int, default=300, help="documents (default 300)")
+    parser.add_argument("--rounds", type=int, default=5, help="runs of each variant (default 5)")
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    args = parser.parse_args()
+    variants = parse_variants(args.variants, Path(args.native))
+
+    work = Path(tempfile.mkdtemp(prefix="docpipe-bench-variants-"))
+    corpus = work / "corpus.jsonl"
+    measure([sys.executable, str(REPO / "bench" / "corpus.py"), "--eval", args.eval,
+             "--seed", str(args.seed), "--count", str(args.count), "--out", str(corpus)])
+    docs = sum(1 for _ in corpus.open(encoding="utf-8"))
+    configs = json.dumps({stage: config for stage, (_, config) in STAGES.items()})
+
+    cache = work / "cache"
+    wasm = {name: [] for name, _, _ in variants}
+    native = {str(n): [] for _, _, n in variants}
+    for round_ in range(args.rounds):
+        shift = round_ % len(variants)
+        for name, components, native_bin in variants[shift:] + variants[:shift]:
+            pipeline = work / f"{name}.toml"
+            write_pipeline(pipeline, components, corpus, work / f"out-{name}")
+            # The first round also compiles the components into the cache;
+            # that is not per-document work, so it is run once untimed.
+            if round_ == 0:
+                run_docpipe(args.docpipe, pipeline, work / f"out-{name}", 1, cache)
+            wasm[name].append(run_docpipe(args.docpipe, pipeline, work / f"out-{name}", 1, cache)["stages"])
+            if len(native[str(native_bin)]) <= round_:
+                _, _, out = measure([str(native_bin), str(corpus), str(work / "native"), "--configs", configs])
+                native[str(native_bin)].append({s["id"]: s["process_seconds"] + s["configure_seconds"]
+                                                for s in json.loads(out)["stages"]})
+
+    def ms(samples, stage, pick):
+        return pick(s[stage] for s in samples) / docs * 1e3
+
+    stages = list(STAGES)
+    print(f"{docs} documents, --jobs 1, {args.rounds} rounds; ms per document, median (fastest)\n")
+    print("| variant | " + " | ".join(f"{s} wasm | {s} native" for s in stages)
+          + " | total wasm / native (median) | output lines differing from first |")
+    print("| --- |" + " ---: |" * (2 * len(stages) + 2))
+    first_out = work / f"out-{variants[0][0]}" / "documents.jsonl"
+    for name, _, native_bin in variants:
+        cells = []
+        for s in stages:
+            for samples in (wasm[name], native[str(native_bin)]):
+                cells.append(f"{ms(samples, s, statistics.median):.2f} ({ms(samples, s, min):.2f})")
+        ratio = statistics.median(sum(r.values()) for r in wasm[name]) / statistics.median(
+            sum(r[s] for s in stages) for r in native[str(native_bin)])
+        differ, lines = differing_lines(first_out, work / f"out-{name}" / "documents.jsonl")
+        print(f"| {name} | " + " | ".join(cells) + f" | {ratio:.2f} | {differ} of {lines} |")
+
+
+if __name__ == "__main__":
+    main()
