@@ -457,15 +457,24 @@ pub(crate) fn publish(
             "error: `{conflict}` already exists with different contents; this run's is kept beside it as `{conflict}.new` (set `overwrite = true` in `[output]` or pass --overwrite to replace it)"
         );
     }
-    summary.files = finished.files.iter().map(|f| f.path.clone()).collect();
     summary.conflicts = finished.conflicts;
     // The host's own files replace an earlier run's.
     let mut host_files = OutputWriter::create(&out_dir, true)?;
-    let manifest = serde_json::json!({ "files": finished.files });
+    // Serialized straight from the list, and the list then handed to the
+    // summary: with a file per document these are the run's largest
+    // structures, so no copy of them is made.
+    #[derive(serde::Serialize)]
+    struct Manifest<'a> {
+        files: &'a [crate::output::WrittenFile],
+    }
+    let manifest = Manifest {
+        files: &finished.files,
+    };
     host_files.write_file(
         MANIFEST_FILE,
         &serde_json::to_vec_pretty(&manifest).expect("the manifest serializes"),
     )?;
+    summary.files = finished.files.into_iter().map(|f| f.path).collect();
     let json = serde_json::to_vec_pretty(&summary).expect("the summary serializes");
     host_files.write_file(SUMMARY_FILE, &json)?;
     Ok(())
