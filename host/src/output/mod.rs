@@ -396,15 +396,17 @@ impl OutputWriter {
 }
 
 /// The sha256 of the file at `path`, if there is one.
+/// Streamed: a whole-run file can be far larger than anything the run holds
+/// in memory.
 fn existing_sha256(path: &Path) -> Result<Option<String>, OutputError> {
-    match fs::read(path) {
-        Ok(existing) => Ok(Some(hex::encode(Sha256::digest(&existing)))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(OutputError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        }),
-    }
+    let mut file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_error(path)(e)),
+    };
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(io_error(path))?;
+    Ok(Some(hex::encode(hasher.finalize())))
 }
 
 /// Accept only plain relative paths: no `..`, no root, no drive letter, no
