@@ -38,7 +38,7 @@ impl CompileCache {
     /// The component whose bytes hash to `sha256`: mapped from the cache when
     /// an entry exists, else compiled from `bytes` and stored for next time.
     /// A cache that cannot be written costs speed, never the run.
-    // The one `unsafe` in docpipe; the SAFETY note below says why it holds.
+    // The host's one `unsafe`; the SAFETY note below says why it holds.
     #[allow(unsafe_code)]
     pub(crate) fn load<'a>(
         &self,
