@@ -125,15 +125,25 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn the_first_load_writes_an_entry_that_the_next_one_maps() {
+    /// Loads the component whose digest is `sha256`, offering `bytes` in
+    /// case the cache has no entry for it.
+    fn load(cache: &CompileCache, engine: &Engine, sha256: &str, bytes: &[u8]) {
+        cache.load(engine, sha256, || Ok(Cow::from(bytes))).unwrap();
+    }
+
+    /// An empty cache directory, and the component, loaded once into it.
+    fn cache_holding_component() -> (tempfile::TempDir, Engine, CompileCache, String, Vec<u8>) {
         let dir = tempfile::tempdir().unwrap();
         let engine = engine();
         let (sha256, bytes) = component();
         let cache = CompileCache::new(dir.path(), &engine);
-        cache
-            .load(&engine, &sha256, || Ok(Cow::from(&bytes[..])))
-            .unwrap();
+        load(&cache, &engine, &sha256, &bytes);
+        (dir, engine, cache, sha256, bytes)
+    }
+
+    #[test]
+    fn the_first_load_writes_an_entry_that_the_next_one_maps() {
+        let (dir, engine, cache, sha256, _) = cache_holding_component();
         let written = entries(dir.path());
         assert_eq!(written.len(), 1);
         let name = written[0]
@@ -145,31 +155,19 @@ mod tests {
         let before = std::fs::read(&written[0]).unwrap();
 
         // Given bytes that do not compile, only the entry can produce it.
-        cache
-            .load(&engine, &sha256, || Ok(Cow::from(&b"not wasm"[..])))
-            .unwrap();
+        load(&cache, &engine, &sha256, b"not wasm");
         assert_eq!(std::fs::read(&written[0]).unwrap(), before);
     }
 
     #[test]
     fn a_damaged_entry_is_compiled_again_and_replaced() {
-        let dir = tempfile::tempdir().unwrap();
-        let engine = engine();
-        let (sha256, bytes) = component();
-        let cache = CompileCache::new(dir.path(), &engine);
-        cache
-            .load(&engine, &sha256, || Ok(Cow::from(&bytes[..])))
-            .unwrap();
+        let (dir, engine, cache, sha256, bytes) = cache_holding_component();
         let entry = entries(dir.path()).remove(0);
         std::fs::write(&entry, b"not a compiled component").unwrap();
 
-        cache
-            .load(&engine, &sha256, || Ok(Cow::from(&bytes[..])))
-            .unwrap();
+        load(&cache, &engine, &sha256, &bytes);
         assert_ne!(std::fs::read(&entry).unwrap(), b"not a compiled component");
-        cache
-            .load(&engine, &sha256, || Ok(Cow::from(&b"not wasm"[..])))
-            .unwrap();
+        load(&cache, &engine, &sha256, b"not wasm");
     }
 
     #[test]
@@ -180,12 +178,18 @@ mod tests {
         config.wasm_component_model(true).epoch_interruption(true);
         let interruptible = Engine::new(&config).unwrap();
         let (sha256, bytes) = component();
-        CompileCache::new(dir.path(), &plain)
-            .load(&plain, &sha256, || Ok(Cow::from(&bytes[..])))
-            .unwrap();
-        CompileCache::new(dir.path(), &interruptible)
-            .load(&interruptible, &sha256, || Ok(Cow::from(&bytes[..])))
-            .unwrap();
+        load(
+            &CompileCache::new(dir.path(), &plain),
+            &plain,
+            &sha256,
+            &bytes,
+        );
+        load(
+            &CompileCache::new(dir.path(), &interruptible),
+            &interruptible,
+            &sha256,
+            &bytes,
+        );
         assert_eq!(entries(dir.path()).len(), 2);
     }
 }
