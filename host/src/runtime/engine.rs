@@ -8,11 +8,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use wasmtime::component::{HasSelf, Linker};
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, ProfilingStrategy,
+};
 
 /// How often the engine's epoch advances; deadlines are counted in ticks, so
 /// this is the resolution of a stage's `timeout`.
 pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(5);
+
+/// `DOCPIPE_PERFMAP=1` makes the engine write a perf map for compiled wasm.
+pub const PERF_MAP_VAR: &str = "DOCPIPE_PERFMAP";
 
 /// What the engine must accommodate.
 #[derive(Debug, Clone)]
@@ -68,6 +73,13 @@ impl Runtime {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.epoch_interruption(true);
+        // For profiling plugins with `perf`: wasmtime writes
+        // /tmp/perf-<pid>.map so samples in compiled wasm get function names
+        // (docs/benchmarks.md, "Profiling"). Off by default: the map grows
+        // with every component loaded.
+        if std::env::var_os(PERF_MAP_VAR).is_some_and(|value| value == "1") {
+            config.profiler(ProfilingStrategy::PerfMap);
+        }
 
         // Instantiation is on the hot path whenever a stage gives each
         // document a fresh instance: the pooling allocator makes it a few slot
