@@ -5,10 +5,9 @@
 //! the shape here means an operator swaps one for another in the pipeline file
 //! and nothing downstream notices. Nothing here detects anything.
 
-use crate::{JsonSchema, PluginError};
+use crate::{chars, JsonSchema, PluginError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The ISO 639 code for "undetermined".
 pub const UNDETERMINED: &str = "und";
@@ -263,66 +262,12 @@ pub fn prefix_chars(text: &str, max_chars: usize) -> &str {
 
 /// How many letters `text` has, in any script.
 pub fn letter_count(text: &str) -> usize {
-    text.chars().filter(|&c| is_letter(c)).count()
+    text.chars().filter(|&c| chars::is_alphabetic(c)).count()
 }
-
-/// `c.is_alphabetic()`, remembered per block of 64 code points in the Basic
-/// Multilingual Plane. The standard library answers a non-ASCII character
-/// with a search of its Unicode tables, which was a fifth of a detector's
-/// time on text in Cyrillic, Arabic or Devanagari; a block is looked up
-/// there once per instance, and then each of its characters costs a bit
-/// test. The answer is the standard library's by construction.
-pub fn is_letter(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphabetic();
-    }
-    let code = u32::from(c);
-    if code >= 0x1_0000 {
-        return c.is_alphabetic();
-    }
-    let block = (code / 64) as usize;
-    let known = &LETTER_BLOCKS_KNOWN[block / 64];
-    let known_bit = 1u64 << (block % 64);
-    let letters = if known.load(Ordering::Acquire) & known_bit != 0 {
-        LETTER_BLOCKS[block].load(Ordering::Relaxed)
-    } else {
-        let first = block as u32 * 64;
-        let letters = (0..64u32)
-            .filter(|offset| char::from_u32(first + offset).is_some_and(char::is_alphabetic))
-            .fold(0u64, |bits, offset| bits | 1 << offset);
-        // Racing writers store the same bits; a reader that sees the block
-        // marked known (acquire) sees them (release).
-        LETTER_BLOCKS[block].store(letters, Ordering::Relaxed);
-        known.fetch_or(known_bit, Ordering::Release);
-        letters
-    };
-    letters & (1 << (code % 64)) != 0
-}
-
-/// One bit per code point of the BMP, valid for the blocks marked in
-/// [`LETTER_BLOCKS_KNOWN`].
-static LETTER_BLOCKS: [AtomicU64; 1024] = [const { AtomicU64::new(0) }; 1024];
-/// One bit per block of [`LETTER_BLOCKS`]: whether it has been filled.
-static LETTER_BLOCKS_KNOWN: [AtomicU64; 16] = [const { AtomicU64::new(0) }; 16];
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn is_letter_is_is_alphabetic_for_every_character() {
-        // Twice: the first pass fills the blocks, the second reads them.
-        for _ in 0..2 {
-            for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
-                assert_eq!(
-                    is_letter(c),
-                    c.is_alphabetic(),
-                    "{c:?} U+{:04X}",
-                    u32::from(c)
-                );
-            }
-        }
-    }
 
     fn fixed(code: &str) -> Language {
         Language {

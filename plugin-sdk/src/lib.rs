@@ -41,6 +41,7 @@
 
 extern crate self as docpipe_plugin_sdk;
 
+pub mod chars;
 #[allow(missing_docs)]
 mod glue;
 pub mod lang;
