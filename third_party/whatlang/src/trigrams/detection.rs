@@ -45,8 +45,9 @@ pub fn detect(iquery: &InternalQuery) -> Option<Info> {
 
 #[inline]
 pub fn raw_detect(iquery: &InternalQuery) -> RawOutcome {
-    let lang_profile_list = script_to_lang_profile_list(iquery.multi_lang_script);
-    calculate_scores_in_profiles(&iquery.text, iquery.filter_list, lang_profile_list)
+    let script = iquery.multi_lang_script;
+    let lang_profile_list = script_to_lang_profile_list(script);
+    calculate_scores_in_profiles(&iquery.text, iquery.filter_list, lang_profile_list, script)
 }
 
 fn script_to_lang_profile_list(script: MultiLangScript) -> LangProfileList {
@@ -65,6 +66,7 @@ fn calculate_scores_in_profiles(
     text: &Text,
     filter_list: &FilterList,
     lang_profile_list: LangProfileList,
+    script: MultiLangScript,
 ) -> RawOutcome {
     let mut lang_distances: Vec<(Lang, u32)> = vec![];
 
@@ -73,7 +75,7 @@ fn calculate_scores_in_profiles(
     } = get_trigrams_with_positions(&text.lowercase());
     let unique_trigrams_count = trigram_positions.len();
 
-    let closeness = profile_closeness(lang_profile_list, &trigram_positions);
+    let closeness = profile_closeness(index_of(script), &trigram_positions);
     for (&(lang, lang_trigrams), &closeness) in lang_profile_list.iter().zip(&closeness) {
         if !filter_list.is_allowed(lang) {
             continue;
@@ -114,6 +116,8 @@ fn calculate_scores_in_profiles(
 /// Where each trigram of a script's profiles sits: (profile index, rank).
 struct ProfileIndex {
     postings: HashMap<Trigram, Vec<(u16, u16)>>,
+    /// How many profiles the list has.
+    profiles: usize,
 }
 
 impl ProfileIndex {
@@ -127,56 +131,35 @@ impl ProfileIndex {
                     .push((profile as u16, rank as u16));
             }
         }
-        ProfileIndex { postings }
+        ProfileIndex {
+            postings,
+            profiles: lang_profile_list.len(),
+        }
     }
 }
 
-static LATIN_INDEX: LazyLock<ProfileIndex> = LazyLock::new(|| ProfileIndex::new(LATIN_LANGS));
-static CYRILLIC_INDEX: LazyLock<ProfileIndex> = LazyLock::new(|| ProfileIndex::new(CYRILLIC_LANGS));
-static ARABIC_INDEX: LazyLock<ProfileIndex> = LazyLock::new(|| ProfileIndex::new(ARABIC_LANGS));
-static DEVANAGARI_INDEX: LazyLock<ProfileIndex> =
-    LazyLock::new(|| ProfileIndex::new(DEVANAGARI_LANGS));
-static HEBREW_INDEX: LazyLock<ProfileIndex> = LazyLock::new(|| ProfileIndex::new(HEBREW_LANGS));
-
-fn index_of(lang_profile_list: LangProfileList) -> Option<&'static ProfileIndex> {
-    let same = |list: LangProfileList| std::ptr::eq(list, lang_profile_list);
-    if same(LATIN_LANGS) {
-        Some(&LATIN_INDEX)
-    } else if same(CYRILLIC_LANGS) {
-        Some(&CYRILLIC_INDEX)
-    } else if same(ARABIC_LANGS) {
-        Some(&ARABIC_INDEX)
-    } else if same(DEVANAGARI_LANGS) {
-        Some(&DEVANAGARI_INDEX)
-    } else if same(HEBREW_LANGS) {
-        Some(&HEBREW_INDEX)
-    } else {
-        None
+/// Each script's index, built the first time the script is scored.
+fn index_of(script: MultiLangScript) -> &'static ProfileIndex {
+    use MultiLangScript as MLS;
+    static LATIN: LazyLock<ProfileIndex> = LazyLock::new(|| ProfileIndex::new(LATIN_LANGS));
+    static CYRILLIC: LazyLock<ProfileIndex> = LazyLock::new(|| ProfileIndex::new(CYRILLIC_LANGS));
+    static ARABIC: LazyLock<ProfileIndex> = LazyLock::new(|| ProfileIndex::new(ARABIC_LANGS));
+    static DEVANAGARI: LazyLock<ProfileIndex> =
+        LazyLock::new(|| ProfileIndex::new(DEVANAGARI_LANGS));
+    static HEBREW: LazyLock<ProfileIndex> = LazyLock::new(|| ProfileIndex::new(HEBREW_LANGS));
+    match script {
+        MLS::Latin => &LATIN,
+        MLS::Cyrillic => &CYRILLIC,
+        MLS::Arabic => &ARABIC,
+        MLS::Devanagari => &DEVANAGARI,
+        MLS::Hebrew => &HEBREW,
     }
 }
 
-/// For each profile of the list, in order: the sum over the trigrams it
-/// shares with the text of `MAX_TRIGRAM_DISTANCE - |n - i|`.
-fn profile_closeness(
-    lang_profile_list: LangProfileList,
-    text_trigrams: &HashMap<Trigram, u32>,
-) -> Vec<i64> {
-    let mut closeness = vec![0i64; lang_profile_list.len()];
-    let Some(index) = index_of(lang_profile_list) else {
-        // Not one of the static lists: index it on the spot.
-        let index = ProfileIndex::new(lang_profile_list);
-        add_closeness(&index, text_trigrams, &mut closeness);
-        return closeness;
-    };
-    add_closeness(index, text_trigrams, &mut closeness);
-    closeness
-}
-
-fn add_closeness(
-    index: &ProfileIndex,
-    text_trigrams: &HashMap<Trigram, u32>,
-    closeness: &mut [i64],
-) {
+/// For each profile of the index's list, in order: the sum over the
+/// trigrams it shares with the text of `MAX_TRIGRAM_DISTANCE - |n - i|`.
+fn profile_closeness(index: &ProfileIndex, text_trigrams: &HashMap<Trigram, u32>) -> Vec<i64> {
+    let mut closeness = vec![0i64; index.profiles];
     for (trigram, &n) in text_trigrams {
         if let Some(postings) = index.postings.get(trigram) {
             for &(profile, rank) in postings {
@@ -185,6 +168,7 @@ fn add_closeness(
             }
         }
     }
+    closeness
 }
 
 /// Upstream's `calculate_distance`, from the closeness instead of lookups.
@@ -238,6 +222,7 @@ fn distance_to_raw_score(distance: u32, max_distance: u32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trigrams::TEXT_TRIGRAMS_SIZE;
 
     /// docpipe's index gives upstream's distance for every profile, on
     /// texts of each script and of every length up to past 600 trigrams.
@@ -253,23 +238,34 @@ mod tests {
             "a",
             "",
         ];
-        let mut long = String::new();
-        for word in 0..2000 {
-            long.push_str(&format!("w{}x{} ", word % 37, word % 101));
-            long.push_str(["the ", "der ", "les ", "och ", "dos ", "ąę "][word % 6]);
-        }
-        let lists = [
-            LATIN_LANGS,
-            CYRILLIC_LANGS,
-            ARABIC_LANGS,
-            DEVANAGARI_LANGS,
-            HEBREW_LANGS,
+        // Words of three letters counting up in base 26: far more distinct
+        // trigrams than the 600 a text keeps.
+        let long: String = (0..3000u32)
+            .map(|i| {
+                let letter = |d: u32| char::from(b'a' + (i / d % 26) as u8);
+                format!("{}{}{} ", letter(676), letter(26), letter(1))
+            })
+            .collect();
+        assert_eq!(
+            get_trigrams_with_positions(&Text::new(&long).lowercase())
+                .trigram_positions
+                .len(),
+            TEXT_TRIGRAMS_SIZE
+        );
+        use MultiLangScript as MLS;
+        let scripts = [
+            MLS::Latin,
+            MLS::Cyrillic,
+            MLS::Arabic,
+            MLS::Devanagari,
+            MLS::Hebrew,
         ];
         for text in texts.iter().copied().chain([long.as_str()]) {
             let positions =
                 get_trigrams_with_positions(&Text::new(text).lowercase()).trigram_positions;
-            for list in lists {
-                let closeness = profile_closeness(list, &positions);
+            for script in scripts {
+                let list = script_to_lang_profile_list(script);
+                let closeness = profile_closeness(index_of(script), &positions);
                 for (&(lang, profile), &closeness) in list.iter().zip(&closeness) {
                     assert_eq!(
                         distance_from_closeness(profile.len(), closeness, positions.len()),
