@@ -6,6 +6,7 @@
 //! that may be one, with the context the rules read around them; the other
 //! characters need one cheap test each.
 
+use docpipe_plugin_sdk::chars;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Characters before a candidate that a window includes. Only SB7 (`Upper
@@ -38,7 +39,7 @@ fn may_end_sentence(c: char) -> bool {
     if c.is_ascii() {
         matches!(c, '.' | '!' | '?' | '\n' | '\r')
     } else {
-        !c.is_alphanumeric()
+        !chars::is_alphanumeric(c)
     }
 }
 
@@ -76,7 +77,7 @@ fn boundaries(text: &str) -> Vec<usize> {
             end = next_offset + next.len_utf8();
             match after_letter.as_mut() {
                 Some(count) => *count += 1,
-                None if next.is_alphabetic() => after_letter = Some(0),
+                None if chars::is_alphabetic(next) => after_letter = Some(0),
                 None => {}
             }
         }

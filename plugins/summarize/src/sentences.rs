@@ -12,6 +12,7 @@
 
 use crate::sentence_bounds::sentence_segments;
 use crate::words;
+use docpipe_plugin_sdk::chars;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// One sentence, trimmed, located in the text by offsets in Unicode scalar
@@ -154,7 +155,7 @@ fn dateline_len(paragraph: &str) -> usize {
                     .all(|word| !word.starts_with(char::is_lowercase))
         });
     let capitals = place.len() < before.len()
-        && place.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        && place.chars().filter(|&c| chars::is_alphabetic(c)).count() >= 3
         && place
             .chars()
             .all(|c| c.is_uppercase() || matches!(c, ' ' | ',' | '.' | '\''));
@@ -168,7 +169,7 @@ fn dateline_len(paragraph: &str) -> usize {
     let rest = after.trim_start();
     // The first sentence starts after it, so not in lower case.
     let starts_sentence = rest.starts_with(|c: char| {
-        (c.is_alphanumeric() && !c.is_lowercase()) || is_closing(c) || "«“„".contains(c)
+        (chars::is_alphanumeric(c) && !c.is_lowercase()) || is_closing(c) || "«“„".contains(c)
     });
     if !starts_sentence {
         return 0;
@@ -223,7 +224,7 @@ fn goes_on(before: &str, after: &str) -> bool {
         // item, a line of verse), unless the line was wrapped mid-sentence:
         // no closing mark before, a lower-case letter after.
         return next.is_lowercase()
-            && last.is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | ';' | '-'));
+            && last.is_some_and(|c| chars::is_alphanumeric(c) || matches!(c, ',' | ';' | '-'));
     }
     if let Some(word) = before.strip_suffix('.') {
         let word = last_word(word);
@@ -256,7 +257,7 @@ fn last_word(text: &str) -> &str {
     let start = text
         .char_indices()
         .rev()
-        .take_while(|&(_, c)| c.is_alphabetic() || c == '.')
+        .take_while(|&(_, c)| chars::is_alphabetic(c) || c == '.')
         .last()
         .map_or(text.len(), |(index, _)| index);
     &text[start..]
@@ -272,7 +273,7 @@ fn is_initial(word: &str) -> bool {
 /// `None` when nothing in it is a letter or digit.
 fn trimmed_span(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
     let piece = &text[start..end];
-    if !piece.chars().any(char::is_alphanumeric) {
+    if !piece.chars().any(chars::is_alphanumeric) {
         return None;
     }
     let leading = piece.len() - piece.trim_start().len();
@@ -290,7 +291,7 @@ fn is_heading(text: &str, start: usize, end: usize) -> bool {
     let sentence = &text[start..end];
     let unclosed = sentence
         .trim_end_matches(|c| is_closing(c) && !HARD_TERMINATORS.contains(&c))
-        .ends_with(char::is_alphanumeric);
+        .ends_with(chars::is_alphanumeric);
     whole_line && unclosed && words::words(sentence).count() <= HEADING_MAX_WORDS
 }
 
