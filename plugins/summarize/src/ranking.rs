@@ -125,25 +125,50 @@ fn graph_centrality(sentences: &[SentenceTerms], vocabulary: usize) -> Vec<f64> 
         .collect();
     // weights[from * count + to], then each row scaled to sum 1.
     let mut weights = vec![0.0; count * count];
-    // owner[term] == a marks the terms of sentence a: counting a's terms in
-    // each later sentence is then one lookup per term, without branching
-    // merges of sorted lists.
-    let mut owner = vec![usize::MAX; vocabulary];
+    // The sentences holding each term, ascending (term by term, as one
+    // list): two sentences share as many terms as there are lists holding
+    // both, so each pair that shares anything is counted once per term in
+    // common, and the many pairs that share nothing cost nothing.
+    let mut list_ends = vec![0usize; vocabulary + 1];
+    for sentence in sentences {
+        for &(id, _) in &sentence.counts {
+            list_ends[id as usize + 1] += 1;
+        }
+    }
+    for id in 0..vocabulary {
+        list_ends[id + 1] += list_ends[id];
+    }
+    // Where the next sentence of each term goes while filling, and then,
+    // as sentence a is reached, where a sits in the term's list: the
+    // sentences after it in the list are the later ones sharing the term.
+    let mut cursor: Vec<usize> = list_ends[..vocabulary].to_vec();
+    let mut holders = vec![0u32; list_ends[vocabulary]];
+    for (index, sentence) in sentences.iter().enumerate() {
+        for &(id, _) in &sentence.counts {
+            holders[cursor[id as usize]] = index as u32;
+            cursor[id as usize] += 1;
+        }
+    }
+    cursor.copy_from_slice(&list_ends[..vocabulary]);
+    let mut shared = vec![0u32; count];
+    let mut sharing: Vec<usize> = Vec::new();
     for a in 0..count {
         for &(id, _) in &sentences[a].counts {
-            owner[id as usize] = a;
-        }
-        for b in (a + 1)..count {
-            let shared = sentences[b]
-                .counts
-                .iter()
-                .filter(|&&(id, _)| owner[id as usize] == a)
-                .count();
-            if shared > 0 {
-                let weight = shared as f64 / (log_sizes[a] + log_sizes[b]);
-                weights[a * count + b] = weight;
-                weights[b * count + a] = weight;
+            let at = cursor[id as usize];
+            cursor[id as usize] += 1;
+            for &b in &holders[at + 1..list_ends[id as usize + 1]] {
+                let b = b as usize;
+                if shared[b] == 0 {
+                    sharing.push(b);
+                }
+                shared[b] += 1;
             }
+        }
+        for b in sharing.drain(..) {
+            let weight = f64::from(shared[b]) / (log_sizes[a] + log_sizes[b]);
+            weights[a * count + b] = weight;
+            weights[b * count + a] = weight;
+            shared[b] = 0;
         }
     }
     // Each row scaled to sum 1, and only its edges kept: sentences that
