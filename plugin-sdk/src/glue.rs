@@ -45,8 +45,8 @@ pub fn configure_json<P: Plugin>(config: &str) -> Result<P, PluginError> {
 }
 
 /// Process one document (JSON text) with a configured instance.
-pub fn process_json<P: Plugin>(plugin: &mut P, document: &str) -> Result<Outcome, PluginError> {
-    let mut document: Map<String, Value> = serde_json::from_str(document).map_err(|e| {
+pub fn process_json<P: Plugin>(plugin: &mut P, text: &str) -> Result<Outcome, PluginError> {
+    let mut document: Map<String, Value> = serde_json::from_str(text).map_err(|e| {
         PluginError::new(
             "invalid-input",
             format!("document is not a JSON object: {e}"),
@@ -73,6 +73,15 @@ pub fn process_json<P: Plugin>(plugin: &mut P, document: &str) -> Result<Outcome
             let output = serde_json::to_value(output).map_err(|e| {
                 PluginError::new("invalid-output", format!("output does not serialize: {e}"))
             })?;
+            // An output that sets nothing (an exporter's `Unchanged`) leaves
+            // the document as it came: hand back the text received rather
+            // than write the same document again.
+            if output.as_object().is_some_and(Map::is_empty) {
+                return Ok(Outcome::Keep {
+                    document: text.to_string(),
+                    artifacts,
+                });
+            }
             merge_output(&mut document, output);
             Ok(Outcome::Keep {
                 document: Value::Object(document).to_string(),
@@ -180,3 +189,44 @@ mod wit {
 
 #[cfg(target_arch = "wasm32")]
 pub use wit::{wit_configure, wit_manifest, wit_process};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{NoConfig, Unchanged};
+    use serde::Deserialize;
+
+    /// Reads the text, sets nothing: an exporter's shape.
+    struct Reader;
+
+    #[derive(Deserialize, schemars::JsonSchema)]
+    struct Input {
+        #[allow(dead_code)]
+        text: String,
+    }
+
+    impl Plugin for Reader {
+        const NAME: &'static str = "reader";
+        const DESCRIPTION: &'static str = "Reads the text and changes nothing.";
+        type Config = NoConfig;
+        type Input = Input;
+        type Output = Unchanged;
+
+        fn new(_config: NoConfig) -> Result<Self, PluginError> {
+            Ok(Reader)
+        }
+        fn process(&mut self, _input: Input) -> Result<Verdict<Unchanged>, PluginError> {
+            Ok(Verdict::keep(Unchanged {}))
+        }
+    }
+
+    #[test]
+    fn an_output_that_sets_nothing_hands_back_the_text_received() {
+        // Spacing and an escape the serializer would have rewritten.
+        let text = r#"{ "id": "a",  "text": "caf\u00e9", "meta": {"n": 1.50} }"#;
+        match process_json(&mut Reader, text).unwrap() {
+            Outcome::Keep { document, .. } => assert_eq!(document, text),
+            Outcome::Drop { reason } => panic!("dropped: {reason}"),
+        }
+    }
+}
