@@ -219,11 +219,18 @@ fn profile_pages() {
             .iter()
             .zip(&documents)
             .map(|(path, document)| {
-                let text = match harness.process(document).unwrap() {
+                // Title and metadata too, so that a change meant to keep
+                // the output can be checked against the previous build's.
+                let (text, title, meta) = match harness.process(document).unwrap() {
                     Outcome::Keep { document, .. } => {
-                        serde_json::from_str::<Value>(&document).unwrap()["text"].clone()
+                        let mut document = serde_json::from_str::<Value>(&document).unwrap();
+                        (
+                            document["text"].take(),
+                            document["title"].take(),
+                            document["meta"]["extract"].take(),
+                        )
                     }
-                    Outcome::Drop { .. } => json!(""),
+                    Outcome::Drop { .. } => (json!(""), Value::Null, Value::Null),
                 };
                 let stem = path
                     .file_name()
@@ -232,7 +239,7 @@ fn profile_pages() {
                     .unwrap()
                     .split('.')
                     .next();
-                json!({"id": stem, "text": text}).to_string()
+                json!({"id": stem, "text": text, "title": title, "meta": meta}).to_string()
             })
             .collect();
         std::fs::write(predictions, lines.join("\n") + "\n").unwrap();
@@ -289,6 +296,37 @@ fn stripping_cuts_scripts_styles_noscripts_svgs_and_comments() {
             "icon",
         ],
         &["<p>one</p>", "<p>two</p>"],
+    );
+}
+
+#[test]
+fn stripping_cuts_data_and_event_handler_attributes_and_keeps_the_others() {
+    assert_strips(
+        r#"<div data-track='{"a": "<b>"}' class="story" ONCLICK="go()" id=main data-x data-y=1>
+           <a href="/next" data-id="7"onmouseover='f(">")'>Next</a>
+           <p on="kept" data="kept" hidden>text</p><br data-z="2"/></div>"#,
+        &[
+            "data-track",
+            "ONCLICK",
+            "go()",
+            "data-x",
+            "data-y",
+            "data-id",
+            "onmouseover",
+            "data-z",
+        ],
+        &[
+            r#"<div  class="story"  id=main  >"#,
+            r#"<a href="/next" >Next</a>"#,
+            r#"<p on="kept" data="kept" hidden>"#,
+            "<br />",
+        ],
+    );
+    // Attributes of end tags, and markup inside raw text, are left alone.
+    assert_strips(
+        r#"<title><b data-x="1">T</b></title><p>a</p data-y="2">"#,
+        &[],
+        &[r#"<b data-x="1">"#, r#"</p data-y="2">"#],
     );
 }
 
