@@ -365,11 +365,16 @@ fn is_aside(element: &str, names: &[Option<&str>; 2]) -> bool {
         })
 }
 
+/// Whether `haystack` contains `needle` (lower case), ASCII case aside.
+/// Every `class` and `id` of the page is searched, so this looks for the
+/// needle's first letter before comparing.
 fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    memchr::memchr2_iter(needle[0], needle[0].to_ascii_uppercase(), haystack).any(|at| {
+        haystack[at..]
+            .get(..needle.len())
+            .is_some_and(|candidate| candidate.eq_ignore_ascii_case(needle))
+    })
 }
 
 /// The most text an aside may hold and still be removed: more is a wrapper
@@ -413,6 +418,11 @@ fn non_empty(value: String) -> Option<String> {
 }
 
 export_plugin!(Extract);
+
+// One instance serves one document at a time: no threads, so no atomics.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 mod strip;
 

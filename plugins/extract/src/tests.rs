@@ -484,6 +484,44 @@ fn figures_captions_and_related_links_inside_the_article_are_removed() {
 }
 
 #[test]
+fn names_match_in_any_case_and_ads_are_whole_tokens_of_class_or_id() {
+    let page = format!(
+        "<html><head><link rel=\"Alternate CANONICAL\" href=\" https://x.example/a \">\
+         <link rel=\"canonical\" href=\"https://x.example/b\"></head>\
+         <body><article><h1>The new bridge</h1>{}\
+         <div class=\"Story-IMAGECAPTION\">Photo: River Agency</div>\
+         <div id=\"AD_slot-3\">Buy a boat</div>\
+         <p class=\"shadow loaded\">Kept: shadow is no ad</p>\
+         <p class=\"download\">Kept: no ad word either</p>{}\
+         </article></body></html>",
+        paragraphs(3),
+        paragraphs(2)
+    );
+    let out = extract(json!({}), &page).expect("the article is kept");
+    let text = out["text"].as_str().unwrap();
+    assert_dropped(text, &["River Agency", "Buy a boat"]);
+    assert!(text.contains("Kept: shadow"), "{text}");
+    assert!(text.contains("Kept: no ad word"), "{text}");
+    // The first link whose `rel` has the token decides, trimmed.
+    assert_eq!(
+        out["meta"]["extract"]["canonical_url"],
+        "https://x.example/a"
+    );
+}
+
+#[test]
+fn a_canonical_link_with_an_empty_href_gives_no_canonical_url() {
+    let page = format!(
+        "<html><head><link rel=\"canonical\" href=\"\">\
+         <link rel=\"canonical\" href=\"https://x.example/b\"></head>\
+         <body><article>{}</article></body></html>",
+        paragraphs(3)
+    );
+    let out = extract(json!({}), &page).expect("the article is kept");
+    assert_eq!(out["meta"]["extract"].get("canonical_url"), None);
+}
+
+#[test]
 fn one_instance_serving_many_pages_gives_each_the_output_a_fresh_one_would() {
     let mut shared = Harness::<Extract>::new(json!({"no_main_content": "keep"})).unwrap();
     for (id, html) in [
