@@ -11,8 +11,9 @@
 //! breaks out of, or that never closes), it copies the bytes through.
 //!
 //! It also cuts the attributes that nothing after it reads (`data-*` and
-//! `on*` event handlers): a tenth of what is left of a page, each byte of
-//! which the tokenizer would otherwise copy into the DOM.
+//! `on*` event handlers, except on images and embeds): a tenth of what is
+//! left of a page, each byte of which the tokenizer would otherwise copy
+//! into the DOM.
 
 /// `html` without its scripts (JSON-LD metadata excepted), styles,
 /// `noscript`s, inline SVGs and comments.
@@ -137,6 +138,14 @@ impl Markup {
                     Markup::copy(tag.end)
                 }
             },
+            // Readability reads every attribute value of these, whatever
+            // its name: an image URL in any attribute keeps an `<img>` (and
+            // lazy images get their `src` from one), a video URL keeps an
+            // embed, and an `<object>`'s inner HTML is searched for one.
+            // The number of images and embeds decides whether a block is
+            // cleaned away, so their attributes all stay.
+            b"img" | b"picture" | b"figure" | b"source" | b"video" | b"audio" | b"embed"
+            | b"object" | b"param" => Markup::copy(tag.end),
             _ => Markup::copy_tag(&tag),
         }
     }
@@ -171,10 +180,8 @@ struct Attribute {
 }
 
 impl Attribute {
-    /// Whether nothing after the cut reads this attribute: `data-*` (in
-    /// Readability only `data-src` and `data-srcset`, for the article's
-    /// images, whose HTML this plugin does not return) and `on*` event
-    /// handlers.
+    /// Whether nothing after the cut reads this attribute, outside images
+    /// and embeds: `data-*` and `on*` event handlers.
     fn is_unread(&self, bytes: &[u8]) -> bool {
         let name = &bytes[self.name_start..self.name_end];
         let starts = |prefix: &[u8]| {

@@ -322,6 +322,16 @@ fn stripping_cuts_data_and_event_handler_attributes_and_keeps_the_others() {
             "<br />",
         ],
     );
+    // Readability reads any attribute of an image or an embed for a URL.
+    assert_strips(
+        r#"<img data-lazy="a.jpg" onload="f()"><object data-v="y"><param data-x="1"></object>"#,
+        &[],
+        &[
+            r#"data-lazy="a.jpg" onload="f()""#,
+            r#"data-v="y""#,
+            r#"data-x="1""#,
+        ],
+    );
     // Attributes of end tags, and markup inside raw text, are left alone.
     assert_strips(
         r#"<title><b data-x="1">T</b></title><p>a</p data-y="2">"#,
