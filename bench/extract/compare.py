@@ -75,7 +75,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=10, help="an even number: half in each order")
     parser.add_argument("base")
     parser.add_argument("new")
-    args = parser.parse_args()
+    # Intermixed: the optional EVAL_DIR comes before the options, BASE and NEW after.
+    args = parser.parse_intermixed_args()
     folder = Path(args.eval_dir).resolve() / "extract" / args.set
     pages = folder / ("html" if (folder / "html").is_dir() else "input")
     builds = [("base", str(Path(args.base).resolve())), ("new", str(Path(args.new).resolve()))]
