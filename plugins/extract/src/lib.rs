@@ -242,10 +242,9 @@ fn tidy_lines(text: &str) -> String {
     tidy
 }
 
-/// What one walk over the parsed page finds, before anything is removed:
-/// matching elements with CSS selectors instead took a tenth of the
-/// plugin's time (each selector compiled or matched against every element,
-/// every page).
+/// What one walk over the parsed page finds, before anything is removed.
+/// Three CSS selector matches did this before, at 8% of the plugin's time
+/// in the sandbox (docs/benchmarks.md, "Speed").
 struct Found<'a> {
     /// The `href` of the first `<link rel="canonical">`, as written.
     canonical_url: Option<String>,
@@ -419,7 +418,9 @@ fn non_empty(value: String) -> Option<String> {
 
 export_plugin!(Extract);
 
-// One instance serves one document at a time: no threads, so no atomics.
+// talc in place of std's dlmalloc: 2% faster in the sandbox, measured
+// (docs/benchmarks.md, "Speed"). An instance runs one document at a time, on
+// one thread, so the allocator needs no atomics.
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
