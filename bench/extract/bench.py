@@ -31,12 +31,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
-PIPELINE = """
+# Shared with compare.py.
+INPUT = """
 [input]
 paths = ["{pages}"]
 format = "html"
 invalid_utf8 = "replace"
+"""
 
+PIPELINE = INPUT + """
 [[stages]]
 id = "extract"
 plugin = "{plugin}"

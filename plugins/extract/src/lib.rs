@@ -12,7 +12,7 @@
 //! them. One instance serves many pages: `process` keeps nothing between them.
 
 use docpipe_plugin_sdk::{export_plugin, JsonSchema, Plugin, PluginError, Verdict};
-use dom_query::Matcher;
+use dom_query::{Document, NodeRef};
 use dom_smoothie::{Readability, ReadabilityError, TextMode};
 use serde::{Deserialize, Serialize};
 
@@ -133,10 +133,6 @@ pub struct Extract {
     no_main_content: NoMainContent,
     min_chars: usize,
     keep_html: bool,
-    /// Elements with a `class` or `id`: where ads are looked for.
-    named: Matcher,
-    /// [`ASIDES`], compiled.
-    asides: Matcher,
 }
 
 impl std::fmt::Debug for Extract {
@@ -162,8 +158,6 @@ impl Plugin for Extract {
             no_main_content: config.no_main_content,
             min_chars: config.min_chars,
             keep_html: config.keep_html,
-            named: compiled("body [class], body [id]"),
-            asides: compiled(ASIDES),
         })
     }
 
@@ -176,9 +170,10 @@ impl Plugin for Extract {
         let mut readability = Readability::new(html, None, Some(config))
             .map_err(|error| PluginError::new("extract-failed", error.to_string()))?;
         // Read before `parse`, which rewrites the document it works on.
-        let canonical_url = canonical_url(&readability);
-        remove_ads(&readability, &self.named);
-        remove_asides(&readability, &self.asides);
+        let found = Found::in_page(&readability.doc);
+        let canonical_url = found.canonical_url;
+        remove_ads(&found.ads);
+        remove_asides(&found.asides);
         let article = match readability.parse() {
             Ok(article) => article,
             Err(ReadabilityError::GrabFailed) => return Ok(self.no_content()),
@@ -247,15 +242,68 @@ fn tidy_lines(text: &str) -> String {
     tidy
 }
 
-/// The `href` of the first `<link rel="canonical">`, as written.
-fn canonical_url(readability: &Readability) -> Option<String> {
-    readability
-        .doc
-        .select(r#"link[rel~="canonical" i][href]"#)
-        .first()
-        .attr("href")
-        .map(|href| href.to_string())
-        .and_then(non_empty)
+/// What one walk over the parsed page finds, before anything is removed.
+/// Three CSS selector matches did this before, at 8% of the plugin's time
+/// in the sandbox (docs/benchmarks.md, "Speed").
+struct Found<'a> {
+    /// The `href` of the first `<link rel="canonical">`, as written.
+    canonical_url: Option<String>,
+    /// Elements inside `<body>` whose `class` or `id` has an [`AD_WORDS`]
+    /// token, in document order.
+    ads: Vec<NodeRef<'a>>,
+    /// Elements that are [asides](is_aside), in document order.
+    asides: Vec<NodeRef<'a>>,
+}
+
+impl<'a> Found<'a> {
+    fn in_page(doc: &'a Document) -> Self {
+        let mut found = Found {
+            canonical_url: None,
+            ads: Vec::new(),
+            asides: Vec::new(),
+        };
+        let body = doc.body().map(|body| body.id);
+        // The first canonical link decides, even when its `href` is empty.
+        let mut canonical = None;
+        for node in doc.root().descendants_it() {
+            let Some(element) = node.element_ref() else {
+                continue;
+            };
+            let name = &*element.name.local;
+            let (mut class, mut id, mut rel, mut href) = (None, None, None, None);
+            for attribute in &element.attrs {
+                match &*attribute.name.local {
+                    "class" => class = Some(&*attribute.value),
+                    "id" => id = Some(&*attribute.value),
+                    "rel" => rel = Some(&*attribute.value),
+                    "href" => href = Some(&*attribute.value),
+                    _ => {}
+                }
+            }
+            if name == "link" && canonical.is_none() {
+                let is_canonical = rel.is_some_and(|rel| {
+                    rel.split_ascii_whitespace()
+                        .any(|token| token.eq_ignore_ascii_case("canonical"))
+                });
+                if let Some(href) = href.filter(|_| is_canonical) {
+                    canonical = Some(non_empty(href.to_string()));
+                }
+            }
+            let names = [class, id];
+            if is_aside(name, &names) {
+                found.asides.push(node);
+            }
+            if names.iter().flatten().any(|names| has_ad_word(names))
+                && node
+                    .ancestors_it(None)
+                    .any(|ancestor| Some(ancestor.id) == body)
+            {
+                found.ads.push(node);
+            }
+        }
+        found.canonical_url = canonical.flatten();
+        found
+    }
 }
 
 /// Words that, as a whole `class` or `id` token (split at spaces, `-` and
@@ -287,17 +335,17 @@ const AD_WORDS: &[&str] = &[
 /// The most text an element named as an ad may hold and still be removed.
 const MAX_AD_CHARS: usize = 300;
 
-/// Removes the elements whose `class` or `id` names them an advertisement.
-fn remove_ads(readability: &Readability, named: &Matcher) {
-    let candidates = readability.doc.select_matcher(named);
-    for element in candidates.nodes() {
-        let names = [element.attr("class"), element.attr("id")];
-        let is_ad = names.iter().flatten().any(|names| {
-            names
-                .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-                .any(|token| AD_WORDS.iter().any(|word| token.eq_ignore_ascii_case(word)))
-        });
-        if is_ad && element.text().chars().count() <= MAX_AD_CHARS {
+/// Whether a `class` or `id` value has an [`AD_WORDS`] token.
+fn has_ad_word(names: &str) -> bool {
+    names
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .any(|token| AD_WORDS.iter().any(|word| token.eq_ignore_ascii_case(word)))
+}
+
+/// Removes the ads that hold at most [`MAX_AD_CHARS`] characters.
+fn remove_ads(ads: &[NodeRef]) {
+    for element in ads {
+        if element.text().chars().count() <= MAX_AD_CHARS {
             element.remove_from_parent();
         }
     }
@@ -306,27 +354,40 @@ fn remove_ads(readability: &Readability, named: &Matcher) {
 /// What sits inside an article without being its text: figures and their
 /// captions and credits, and blocks of links to related articles, which
 /// Readability keeps when they are inside the article's container. Names are
-/// matched as substrings (`imageCaption`, `caption-text`, `relatedLinks`),
-/// which is safe for these two words, unlike for `ad`.
-const ASIDES: &str = "figure, figcaption, [class*=caption i], [id*=caption i], \
-                      [class*=related i], [id*=related i]";
+/// matched as substrings, ASCII case aside (`imageCaption`, `caption-text`,
+/// `relatedLinks`), which is safe for these two words, unlike for `ad`.
+fn is_aside(element: &str, names: &[Option<&str>; 2]) -> bool {
+    matches!(element, "figure" | "figcaption")
+        || names.iter().flatten().any(|names| {
+            contains_ignore_ascii_case(names, "caption")
+                || contains_ignore_ascii_case(names, "related")
+        })
+}
+
+/// Whether `haystack` contains `needle` (lower case), ASCII case aside.
+/// Every `class` and `id` of the page is searched, so this looks for the
+/// needle's first letter before comparing.
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    memchr::memchr2_iter(needle[0], needle[0].to_ascii_uppercase(), haystack).any(|at| {
+        haystack[at..]
+            .get(..needle.len())
+            .is_some_and(|candidate| candidate.eq_ignore_ascii_case(needle))
+    })
+}
 
 /// The most text an aside may hold and still be removed: more is a wrapper
 /// named after what it also holds (`article-with-related`).
 const MAX_ASIDE_CHARS: usize = 1000;
 
-/// Removes [`ASIDES`] holding at most [`MAX_ASIDE_CHARS`] characters.
-fn remove_asides(readability: &Readability, asides: &Matcher) {
-    for element in readability.doc.select_matcher(asides).nodes() {
+/// Removes the asides holding at most [`MAX_ASIDE_CHARS`] characters, after
+/// the ads (an aside's length is counted without them).
+fn remove_asides(asides: &[NodeRef]) {
+    for element in asides {
         if element.text().chars().count() <= MAX_ASIDE_CHARS {
             element.remove_from_parent();
         }
     }
-}
-
-/// A selector of this file's, compiled.
-fn compiled(selector: &str) -> Matcher {
-    Matcher::new(selector).expect("the plugin's own selectors parse")
 }
 
 /// `2024-03-14` from `2024-03-14T08:30:00Z`; a date in any other form is kept
@@ -356,6 +417,13 @@ fn non_empty(value: String) -> Option<String> {
 }
 
 export_plugin!(Extract);
+
+// talc in place of std's dlmalloc: 2% faster in the sandbox, measured
+// (docs/benchmarks.md, "Speed"). An instance runs one document at a time, on
+// one thread, so the allocator needs no atomics.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 mod strip;
 

@@ -9,6 +9,11 @@
 //! attribute values, bogus comments) and must never cut what the parser
 //! would have made text: where it cannot be sure (an `<svg>` that HTML
 //! breaks out of, or that never closes), it copies the bytes through.
+//!
+//! It also cuts the attributes that nothing after it reads (`data-*` and
+//! `on*` event handlers, except on images and embeds): a tenth of what is
+//! left of a page, each byte of which the tokenizer would otherwise copy
+//! into the DOM.
 
 /// `html` without its scripts (JSON-LD metadata excepted), styles,
 /// `noscript`s, inline SVGs and comments.
@@ -25,6 +30,16 @@ pub fn strip_non_content(html: &str) -> String {
         if let Some(end) = markup.cut_end {
             kept.push_str(&html[copied..start]);
             copied = end;
+        }
+        // The tag was read whole already, so its attributes all parse.
+        let mut next = markup.first_unread_attribute;
+        while let Some(Some(Next::Attribute(attribute))) = next.map(|at| next_attribute(bytes, at))
+        {
+            if attribute.is_unread(bytes) {
+                kept.push_str(&html[copied..attribute.name_start]);
+                copied = attribute.end;
+            }
+            next = Some(attribute.end);
         }
         at = markup.end;
     }
@@ -46,17 +61,33 @@ enum Svgs {
 struct Markup {
     end: usize,
     cut_end: Option<usize>,
+    /// For a start tag that is copied: where its first attribute that
+    /// [nothing reads](Attribute::is_unread) starts.
+    first_unread_attribute: Option<usize>,
 }
 
 impl Markup {
     fn copy(end: usize) -> Self {
-        Markup { end, cut_end: None }
+        Markup {
+            end,
+            cut_end: None,
+            first_unread_attribute: None,
+        }
     }
 
     fn cut(end: usize) -> Self {
         Markup {
             end,
             cut_end: Some(end),
+            first_unread_attribute: None,
+        }
+    }
+
+    fn copy_tag(tag: &Tag) -> Self {
+        Markup {
+            end: tag.end,
+            cut_end: None,
+            first_unread_attribute: tag.first_unread_attribute,
         }
     }
 
@@ -107,7 +138,15 @@ impl Markup {
                     Markup::copy(tag.end)
                 }
             },
-            _ => Markup::copy(tag.end),
+            // Readability reads every attribute value of these, whatever
+            // its name: an image URL in any attribute keeps an `<img>` (and
+            // lazy images get their `src` from one), a video URL keeps an
+            // embed, and an `<object>`'s inner HTML is searched for one.
+            // The number of images and embeds decides whether a block is
+            // cleaned away, so their attributes all stay.
+            b"img" | b"picture" | b"figure" | b"source" | b"video" | b"audio" | b"embed"
+            | b"object" | b"param" => Markup::copy(tag.end),
+            _ => Markup::copy_tag(&tag),
         }
     }
 }
@@ -120,6 +159,91 @@ struct Tag {
     end: usize,
     /// The value of the `type` attribute, when the tag has one.
     type_value: Option<(usize, usize)>,
+    /// Where its first attribute that nothing reads starts.
+    first_unread_attribute: Option<usize>,
+}
+
+/// What follows inside a tag.
+enum Next {
+    Attribute(Attribute),
+    /// The tag's `>`, at this index.
+    TagEnd(usize),
+}
+
+/// One attribute of a tag: `bytes[name_start..end]`.
+struct Attribute {
+    name_start: usize,
+    name_end: usize,
+    /// Without its quotes; `None` for an attribute without `=`.
+    value: Option<(usize, usize)>,
+    end: usize,
+}
+
+impl Attribute {
+    /// Whether nothing after the cut reads this attribute, outside images
+    /// and embeds: `data-*` and `on*` event handlers.
+    fn is_unread(&self, bytes: &[u8]) -> bool {
+        let name = &bytes[self.name_start..self.name_end];
+        let starts = |prefix: &[u8]| {
+            name.len() > prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix)
+        };
+        starts(b"data-") || starts(b"on")
+    }
+}
+
+/// The attribute or the end of the tag at or after `at` (past whitespace
+/// and `/`), by the tokenizer's attribute states; `None` when the page ends
+/// inside the tag.
+fn next_attribute(bytes: &[u8], mut at: usize) -> Option<Next> {
+    while at < bytes.len() && (bytes[at].is_ascii_whitespace() || bytes[at] == b'/') {
+        at += 1;
+    }
+    if *bytes.get(at)? == b'>' {
+        return Some(Next::TagEnd(at));
+    }
+    // A name: its first byte may be `=`.
+    let name_start = at;
+    at += 1;
+    while at < bytes.len() && !is_tag_name_end(bytes[at]) && bytes[at] != b'=' {
+        at += 1;
+    }
+    let name_end = at;
+    while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+        at += 1;
+    }
+    if bytes.get(at) != Some(&b'=') {
+        return Some(Next::Attribute(Attribute {
+            name_start,
+            name_end,
+            value: None,
+            end: name_end,
+        }));
+    }
+    at += 1;
+    while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+        at += 1;
+    }
+    let value = match bytes.get(at)? {
+        quote @ (b'"' | b'\'') => {
+            let value_start = at + 1;
+            let value_end = value_start + find_byte(bytes, value_start, *quote)?;
+            at = value_end + 1;
+            (value_start, value_end)
+        }
+        _ => {
+            let value_start = at;
+            while at < bytes.len() && !bytes[at].is_ascii_whitespace() && bytes[at] != b'>' {
+                at += 1;
+            }
+            (value_start, at)
+        }
+    };
+    Some(Next::Attribute(Attribute {
+        name_start,
+        name_end,
+        value: Some(value),
+        end: at,
+    }))
 }
 
 impl Tag {
@@ -138,51 +262,22 @@ impl Tag {
         }
         let name_end = at;
         let mut type_value = None;
+        let mut first_unread_attribute = None;
         loop {
-            while at < bytes.len() && (bytes[at].is_ascii_whitespace() || bytes[at] == b'/') {
-                at += 1;
-            }
-            match bytes.get(at)? {
-                b'>' => break,
-                _ => {
-                    // An attribute name: its first byte may be `=`.
-                    let attribute_start = at;
-                    at += 1;
-                    while at < bytes.len() && !is_tag_name_end(bytes[at]) && bytes[at] != b'=' {
-                        at += 1;
+            match next_attribute(bytes, at)? {
+                Next::TagEnd(close) => {
+                    at = close;
+                    break;
+                }
+                Next::Attribute(attribute) => {
+                    let name = &bytes[attribute.name_start..attribute.name_end];
+                    if name.eq_ignore_ascii_case(b"type") && type_value.is_none() {
+                        type_value = attribute.value;
                     }
-                    let attribute = &bytes[attribute_start..at];
-                    while at < bytes.len() && bytes[at].is_ascii_whitespace() {
-                        at += 1;
+                    if first_unread_attribute.is_none() && attribute.is_unread(bytes) {
+                        first_unread_attribute = Some(attribute.name_start);
                     }
-                    if bytes.get(at) != Some(&b'=') {
-                        continue;
-                    }
-                    at += 1;
-                    while at < bytes.len() && bytes[at].is_ascii_whitespace() {
-                        at += 1;
-                    }
-                    let value = match bytes.get(at)? {
-                        quote @ (b'"' | b'\'') => {
-                            let value_start = at + 1;
-                            let value_end = value_start + find_byte(bytes, value_start, *quote)?;
-                            at = value_end + 1;
-                            (value_start, value_end)
-                        }
-                        _ => {
-                            let value_start = at;
-                            while at < bytes.len()
-                                && !bytes[at].is_ascii_whitespace()
-                                && bytes[at] != b'>'
-                            {
-                                at += 1;
-                            }
-                            (value_start, at)
-                        }
-                    };
-                    if attribute.eq_ignore_ascii_case(b"type") && type_value.is_none() {
-                        type_value = Some(value);
-                    }
+                    at = attribute.end;
                 }
             }
         }
@@ -192,11 +287,24 @@ impl Tag {
             closing,
             end: at + 1,
             type_value,
+            first_unread_attribute,
         })
     }
 
-    fn name(&self, bytes: &[u8]) -> Vec<u8> {
-        bytes[self.name_start..self.name_end].to_ascii_lowercase()
+    /// The name in lower case, without allocating (every tag of the page
+    /// is named); empty when it is longer than any name this file looks for.
+    fn name(&self, bytes: &[u8]) -> TagName {
+        let name = &bytes[self.name_start..self.name_end];
+        let mut lower = TagName {
+            bytes: [0; TagName::MAX_LEN],
+            len: 0,
+        };
+        if name.len() <= TagName::MAX_LEN {
+            lower.bytes[..name.len()].copy_from_slice(name);
+            lower.bytes.make_ascii_lowercase();
+            lower.len = name.len();
+        }
+        lower
     }
 
     /// Readability reads the page's JSON-LD for its title, author and date.
@@ -207,6 +315,21 @@ impl Tag {
                 .windows(7)
                 .any(|window| window == b"ld+json")
         })
+    }
+}
+
+/// A tag name in lower case, on the stack.
+struct TagName {
+    bytes: [u8; TagName::MAX_LEN],
+    len: usize,
+}
+
+impl TagName {
+    /// The longest name looked for: `blockquote`.
+    const MAX_LEN: usize = 10;
+
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
     }
 }
 
@@ -395,6 +518,7 @@ fn svg_end(bytes: &[u8], mut at: usize) -> Option<usize> {
             continue;
         };
         let name = tag.name(bytes);
+        let name = name.as_slice();
         at = tag.end;
         if name == b"svg" {
             if tag.closing {
@@ -405,25 +529,30 @@ fn svg_end(bytes: &[u8], mut at: usize) -> Option<usize> {
             } else if !bytes[..tag.end].ends_with(b"/>") {
                 depth += 1;
             }
-        } else if SVG_BREAKOUT.contains(&name.as_slice())
-            || (tag.closing && (name == b"br" || name == b"p"))
-        {
+        } else if SVG_BREAKOUT.contains(&name) || (tag.closing && (name == b"br" || name == b"p")) {
             return None;
         }
     }
     None
 }
 
+// The searches below run over every byte of a page, most of them inside
+// scripts and styles: memchr does them 16 bytes at a time (wasm SIMD).
+
 /// The offset, from `from`, of the first `byte` in `bytes[from..]`.
 fn find_byte(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
-    bytes.get(from..)?.iter().position(|b| *b == byte)
+    memchr::memchr(byte, bytes.get(from..)?)
 }
 
-/// The index of the first `needle` in `bytes[from..]`.
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|window| window == needle)
-        .map(|offset| from + offset)
+/// The index of the first `needle` in `bytes[from..]`. The needles are a
+/// few bytes long and searched for many times a page, so this looks for
+/// their first byte rather than building a substring searcher each time.
+fn find(bytes: &[u8], mut from: usize, needle: &[u8]) -> Option<usize> {
+    loop {
+        let at = from + find_byte(bytes, from, needle[0])?;
+        if bytes[at..].starts_with(needle) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
 }

@@ -219,11 +219,18 @@ fn profile_pages() {
             .iter()
             .zip(&documents)
             .map(|(path, document)| {
-                let text = match harness.process(document).unwrap() {
+                // Title and metadata too, so that a change meant to keep
+                // the output can be checked against the previous build's.
+                let (text, title, meta) = match harness.process(document).unwrap() {
                     Outcome::Keep { document, .. } => {
-                        serde_json::from_str::<Value>(&document).unwrap()["text"].clone()
+                        let mut document = serde_json::from_str::<Value>(&document).unwrap();
+                        (
+                            document["text"].take(),
+                            document["title"].take(),
+                            document["meta"]["extract"].take(),
+                        )
                     }
-                    Outcome::Drop { .. } => json!(""),
+                    Outcome::Drop { .. } => (json!(""), Value::Null, Value::Null),
                 };
                 let stem = path
                     .file_name()
@@ -232,7 +239,7 @@ fn profile_pages() {
                     .unwrap()
                     .split('.')
                     .next();
-                json!({"id": stem, "text": text}).to_string()
+                json!({"id": stem, "text": text, "title": title, "meta": meta}).to_string()
             })
             .collect();
         std::fs::write(predictions, lines.join("\n") + "\n").unwrap();
@@ -289,6 +296,47 @@ fn stripping_cuts_scripts_styles_noscripts_svgs_and_comments() {
             "icon",
         ],
         &["<p>one</p>", "<p>two</p>"],
+    );
+}
+
+#[test]
+fn stripping_cuts_data_and_event_handler_attributes_and_keeps_the_others() {
+    assert_strips(
+        r#"<div data-track='{"a": "<b>"}' class="story" ONCLICK="go()" id=main data-x data-y=1>
+           <a href="/next" data-id="7"onmouseover='f(">")'>Next</a>
+           <p on="kept" data="kept" hidden>text</p><br data-z="2"/></div>"#,
+        &[
+            "data-track",
+            "ONCLICK",
+            "go()",
+            "data-x",
+            "data-y",
+            "data-id",
+            "onmouseover",
+            "data-z",
+        ],
+        &[
+            r#"<div  class="story"  id=main  >"#,
+            r#"<a href="/next" >Next</a>"#,
+            r#"<p on="kept" data="kept" hidden>"#,
+            "<br />",
+        ],
+    );
+    // Readability reads any attribute of an image or an embed for a URL.
+    assert_strips(
+        r#"<img data-lazy="a.jpg" onload="f()"><object data-v="y"><param data-x="1"></object>"#,
+        &[],
+        &[
+            r#"data-lazy="a.jpg" onload="f()""#,
+            r#"data-v="y""#,
+            r#"data-x="1""#,
+        ],
+    );
+    // Attributes of end tags, and markup inside raw text, are left alone.
+    assert_strips(
+        r#"<title><b data-x="1">T</b></title><p>a</p data-y="2">"#,
+        &[],
+        &[r#"<b data-x="1">"#, r#"</p data-y="2">"#],
     );
 }
 
@@ -443,6 +491,44 @@ fn figures_captions_and_related_links_inside_the_article_are_removed() {
     // far more text than a links block: it stays, with the article.
     assert!(text.contains("Paragraph 3 of the council"), "{text}");
     assert!(text.contains("Paragraph 2 of the council"), "{text}");
+}
+
+#[test]
+fn names_match_in_any_case_and_ads_are_whole_tokens_of_class_or_id() {
+    let page = format!(
+        "<html><head><link rel=\"Alternate CANONICAL\" href=\" https://x.example/a \">\
+         <link rel=\"canonical\" href=\"https://x.example/b\"></head>\
+         <body><article><h1>The new bridge</h1>{}\
+         <div class=\"Story-IMAGECAPTION\">Photo: River Agency</div>\
+         <div id=\"AD_slot-3\">Buy a boat</div>\
+         <p class=\"shadow loaded\">Kept: shadow is no ad</p>\
+         <p class=\"download\">Kept: no ad word either</p>{}\
+         </article></body></html>",
+        paragraphs(3),
+        paragraphs(2)
+    );
+    let out = extract(json!({}), &page).expect("the article is kept");
+    let text = out["text"].as_str().unwrap();
+    assert_dropped(text, &["River Agency", "Buy a boat"]);
+    assert!(text.contains("Kept: shadow"), "{text}");
+    assert!(text.contains("Kept: no ad word"), "{text}");
+    // The first link whose `rel` has the token decides, trimmed.
+    assert_eq!(
+        out["meta"]["extract"]["canonical_url"],
+        "https://x.example/a"
+    );
+}
+
+#[test]
+fn a_canonical_link_with_an_empty_href_gives_no_canonical_url() {
+    let page = format!(
+        "<html><head><link rel=\"canonical\" href=\"\">\
+         <link rel=\"canonical\" href=\"https://x.example/b\"></head>\
+         <body><article>{}</article></body></html>",
+        paragraphs(3)
+    );
+    let out = extract(json!({}), &page).expect("the article is kept");
+    assert_eq!(out["meta"]["extract"].get("canonical_url"), None);
 }
 
 #[test]
