@@ -23,9 +23,46 @@ pub fn get_trigrams_with_positions(text: &LowercaseText) -> TrigramsWithPosition
     }
 }
 
+// docpipe's change (see third_party/README.md): the trigrams are ranked by
+// one integer key, the count above the three code points (each under 2^21),
+// so that ordering them compares one u128 instead of a tuple of four. The
+// key orders exactly as upstream's `(count, trigram)` tuple, and trigrams
+// are distinct, so the ranks are the same.
 #[inline]
-#[allow(clippy::unnecessary_sort_by)]
 fn trigram_occurances_to_positions(
+    trigram_occurances: HashMap<Trigram, u32>,
+) -> HashMap<Trigram, u32> {
+    let mut keys: Vec<u128> = trigram_occurances
+        .into_iter()
+        .map(|(Trigram(a, b, c), count)| {
+            (u128::from(count) << 63)
+                | (u128::from(u32::from(a)) << 42)
+                | (u128::from(u32::from(b)) << 21)
+                | u128::from(u32::from(c))
+        })
+        .collect();
+    // Descending, as upstream sorts.
+    keys.sort_unstable_by(|x, y| y.cmp(x));
+
+    let char_at = |key: u128, shift: u32| {
+        char::from_u32(((key >> shift) & 0x1F_FFFF) as u32).expect("a code point packed above")
+    };
+    keys.into_iter()
+        .take(TEXT_TRIGRAMS_SIZE) // we're interested only in the first 600 (2 * MAX_TRIGRAM_DISTANCE)
+        .enumerate()
+        .map(|(i, key)| {
+            (
+                Trigram(char_at(key, 42), char_at(key, 21), char_at(key, 0)),
+                i as u32,
+            )
+        })
+        .collect()
+}
+
+/// Upstream's ranking, kept to test the packed keys against.
+#[cfg(test)]
+#[allow(clippy::unnecessary_sort_by)]
+fn upstream_occurances_to_positions(
     trigram_occurances: HashMap<Trigram, u32>,
 ) -> HashMap<Trigram, u32> {
     // Sort in descending order by number of occurrences and trigrams
@@ -114,6 +151,33 @@ mod tests {
     fn assert_not_valuable_trigram_chars(chars: &[char]) {
         for &ch in chars.iter() {
             assert_eq!(to_trigram_char(ch), ' ');
+        }
+    }
+
+    /// docpipe's packed ranking gives upstream's positions, ties included.
+    #[test]
+    fn packed_ranks_are_upstreams() {
+        let texts = [
+            "Die Ordnung muss für immer in diesem Codebase bleiben",
+            "Як умру, то поховайте мене на могилі, серед степу широкого",
+            "東京 日本語 😀 ß ẞ ǅ",
+            "aaa bbb aaa ccc aaa bbb ddd",
+        ];
+        // Three-letter words counting up in base 26: more than 600 distinct
+        // trigrams, many tied in count.
+        let long: String = (0..3000u32)
+            .map(|i| {
+                let letter = |d: u32| char::from(b'a' + (i / d % 26) as u8);
+                format!("{}{}{} ", letter(676), letter(26), letter(1))
+            })
+            .collect();
+        for text in texts.iter().copied().chain([long.as_str()]) {
+            let counted = || count(&LowercaseText::new(text)).trigram_occurances;
+            assert_eq!(
+                trigram_occurances_to_positions(counted()),
+                upstream_occurances_to_positions(counted()),
+                "{text:?}"
+            );
         }
     }
 
