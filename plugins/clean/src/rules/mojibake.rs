@@ -66,6 +66,13 @@ impl MojibakeRepair {
         let mut change = Change::default();
         let mut text = text.to_string();
         for _ in 0..MAX_PASSES {
+            // Repaired bytes form valid UTF-8 with a multi-byte sequence,
+            // whose lead byte (0xC2-0xF4) only a char U+00C2-U+00F4 maps
+            // back to; those chars are encoded with the byte 0xC3. Text
+            // without it (most text not in a Latin script) has no mojibake.
+            if !text.as_bytes().contains(&0xC3) {
+                break;
+            }
             let mut repaired_any = false;
             let mut out = String::with_capacity(text.len());
             for piece in split_keeping_spaces(&text, |c| c.is_ascii_whitespace()) {
@@ -134,5 +141,27 @@ mod tests {
         let (_, change) = MojibakeRepair::new().apply("CafÃ© ok");
         assert_eq!(change.count, 1);
         assert_eq!(change.changed, ["CafÃ© → Café"]);
+    }
+
+    #[test]
+    fn every_repairable_word_holds_the_byte_the_pass_looks_for() {
+        // Every pair of chars that map back to bytes: a repair needs a lead
+        // byte, and so a char encoded with 0xC3.
+        let repair = MojibakeRepair::new();
+        let mapped: Vec<char> = (0x80..=0xFF)
+            .filter_map(char::from_u32)
+            .chain(repair.windows_1252_high.iter().copied())
+            .collect();
+        let mut repaired = 0;
+        for &first in &mapped {
+            for &second in &mapped {
+                let word = format!("{first}{second}");
+                if repair.repair_word(&word).is_some() {
+                    repaired += 1;
+                    assert!(word.as_bytes().contains(&0xC3), "{word:?}");
+                }
+            }
+        }
+        assert!(repaired > 1000, "only {repaired} pairs were repairable");
     }
 }
