@@ -118,85 +118,100 @@ impl Clean {
         let config = &self.config;
         let mut report = CleanReport::default();
         let changes = &mut report.rules;
-        let held_back = &mut report.held_back;
-        let mut text = text.to_string();
+        let mut draft = Draft {
+            text: text.to_string(),
+            visible: None,
+            max_removed_share: config.max_removed_share,
+            held_back: &mut report.held_back,
+        };
 
         if config.normalize_whitespace {
-            (text, changes.whitespace) = rules::whitespace::unify_line_breaks(&text);
+            changes.whitespace = draft.apply(rules::whitespace::unify_line_breaks);
         }
         if config.repair_mojibake {
-            (text, changes.mojibake) = self.mojibake.apply(&text);
+            changes.mojibake = draft.apply(|t| self.mojibake.apply(t));
         }
         if config.strip_html {
-            (text, changes.html) = self.guarded("html", text, held_back, rules::html::apply);
+            changes.html = draft.guarded("html", rules::html::apply);
         }
-        (text, changes.unicode_normalization) =
-            rules::unicode::apply(&text, config.unicode_normalization);
+        changes.unicode_normalization =
+            draft.apply(|t| rules::unicode::apply(t, config.unicode_normalization));
         if config.remove_invisible {
-            (text, changes.invisible) =
-                self.guarded("invisible", text, held_back, rules::invisible::apply);
+            changes.invisible = draft.guarded("invisible", rules::invisible::apply);
         }
         if config.remove_tatweel {
-            (text, changes.tatweel) =
-                self.guarded("tatweel", text, held_back, rules::tatweel::apply);
+            changes.tatweel = draft.guarded("tatweel", rules::tatweel::apply);
         }
-        (text, changes.ad_markers) =
-            self.guarded("ad_markers", text, held_back, |t| self.markers.apply(t));
+        changes.ad_markers = draft.guarded("ad_markers", |t| self.markers.apply(t));
         if config.strip_title_line {
-            (text, changes.title_line) = self.guarded("title_line", text, held_back, |t| {
-                rules::title::apply(t, title)
-            });
+            changes.title_line = draft.guarded("title_line", |t| rules::title::apply(t, title));
         }
         if config.remove_repeated_lines {
-            (text, changes.repeated_lines) = self.guarded("repeated_lines", text, held_back, |t| {
+            changes.repeated_lines = draft.guarded("repeated_lines", |t| {
                 rules::repeated::apply(t, config.min_repeated_chars)
             });
         }
         if config.strip_source_line {
-            (text, changes.source_line) = self.guarded("source_line", text, held_back, |t| {
-                self.source_line.apply(t)
-            });
+            changes.source_line = draft.guarded("source_line", |t| self.source_line.apply(t));
         }
         if config.normalize_whitespace {
-            let (laid_out, layout) = rules::whitespace::apply(&text);
-            text = laid_out;
-            changes.whitespace.count += layout.count;
+            changes.whitespace.count += draft.apply(rules::whitespace::apply).count;
         }
 
+        let text = draft.text;
         report.signals = QualitySignals::measure(&text);
         (text, report)
+    }
+}
+
+/// The text between rules. It remembers its visible length once the guard
+/// has counted it, so a run of removing rules counts each text once rather
+/// than before and after every rule; any change forgets it.
+struct Draft<'a> {
+    text: String,
+    visible: Option<usize>,
+    max_removed_share: f64,
+    held_back: &'a mut Vec<HeldBack>,
+}
+
+impl Draft<'_> {
+    /// Runs a rule that may change the text however it needs to.
+    fn apply(&mut self, apply: impl FnOnce(&str) -> (String, Change)) -> Change {
+        let (changed, change) = apply(&self.text);
+        if changed != self.text {
+            self.text = changed;
+            self.visible = None;
+        }
+        change
     }
 
     /// Runs a removing rule, and keeps its result only if it removed at most
     /// `max_removed_share` of the visible characters; otherwise the text
     /// stays as it was and the rule is reported in `held_back`.
-    fn guarded(
-        &self,
-        rule: &str,
-        text: String,
-        held_back: &mut Vec<HeldBack>,
-        apply: impl FnOnce(&str) -> (String, Change),
-    ) -> (String, Change) {
-        let (cleaned, change) = apply(&text);
-        if cleaned == text {
-            return (cleaned, change);
+    fn guarded(&mut self, rule: &str, apply: impl FnOnce(&str) -> (String, Change)) -> Change {
+        let (cleaned, change) = apply(&self.text);
+        if cleaned == self.text {
+            return change;
         }
-        let before = visible_len(&text);
-        let removed = before.saturating_sub(visible_len(&cleaned));
+        let before = *self.visible.get_or_insert_with(|| visible_len(&self.text));
+        let after = visible_len(&cleaned);
+        let removed = before.saturating_sub(after);
         let share = if before == 0 {
             0.0
         } else {
             removed as f64 / before as f64
         };
-        if share <= self.config.max_removed_share {
-            return (cleaned, change);
+        if share <= self.max_removed_share {
+            self.text = cleaned;
+            self.visible = Some(after);
+            return change;
         }
-        held_back.push(HeldBack {
+        self.held_back.push(HeldBack {
             rule: rule.to_string(),
             share: (share * 1000.0).round() / 1000.0,
             would_change: change,
         });
-        (text, Change::default())
+        Change::default()
     }
 }
 

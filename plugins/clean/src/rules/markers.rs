@@ -3,7 +3,7 @@
 //! the user's regexes; and lines that are only an ad label
 //! ("Advertisement", "إعلان", "广告").
 
-use crate::lines::comparable;
+use crate::lines::{comparable, visible_len};
 use crate::report::Change;
 use docpipe_plugin_sdk::PluginError;
 use regex::Regex;
@@ -14,6 +14,8 @@ pub struct MarkerRemoval {
     patterns: Vec<Regex>,
     /// Ad labels in `comparable` form.
     label_lines: HashSet<String>,
+    /// The most chars a label in `label_lines` has.
+    longest_label: usize,
 }
 
 impl MarkerRemoval {
@@ -29,14 +31,20 @@ impl MarkerRemoval {
                 patterns.push(compile(key, index, pattern)?);
             }
         }
-        let label_lines = label_lines
+        let label_lines: HashSet<String> = label_lines
             .iter()
             .map(|label| comparable(label))
             .filter(|label| !label.is_empty())
             .collect();
+        let longest_label = label_lines
+            .iter()
+            .map(|label| label.chars().count())
+            .max()
+            .unwrap_or(0);
         Ok(MarkerRemoval {
             patterns,
             label_lines,
+            longest_label,
         })
     }
 
@@ -44,18 +52,26 @@ impl MarkerRemoval {
         let mut change = Change::default();
         let mut text = text.to_string();
         for pattern in &self.patterns {
-            if !pattern.is_match(&text) {
+            // One search both lists and removes the markers (what
+            // `replace_all` with "" does, without a second search).
+            let mut found = pattern.find_iter(&text).peekable();
+            if found.peek().is_none() {
                 continue;
             }
-            for found in pattern.find_iter(&text) {
-                change.record(found.as_str().trim());
+            let mut kept = String::with_capacity(text.len());
+            let mut last = 0;
+            for marker in found {
+                change.record(marker.as_str().trim());
+                kept.push_str(&text[last..marker.start()]);
+                last = marker.end();
             }
-            text = pattern.replace_all(&text, "").into_owned();
+            kept.push_str(&text[last..]);
+            text = kept;
         }
         if !self.label_lines.is_empty() {
             let mut kept = Vec::new();
             for line in text.split('\n') {
-                if self.label_lines.contains(&comparable(line)) {
+                if self.is_label(line) {
                     change.record(line.trim());
                 } else {
                     kept.push(line);
@@ -64,6 +80,13 @@ impl MarkerRemoval {
             text = kept.join("\n");
         }
         (text, change)
+    }
+
+    fn is_label(&self, line: &str) -> bool {
+        // A comparable form has at least one char per visible char of the
+        // line, so a line with more than the longest label has cannot be
+        // one, and is not lowered and collapsed to find out.
+        visible_len(line) <= self.longest_label && self.label_lines.contains(&comparable(line))
     }
 }
 

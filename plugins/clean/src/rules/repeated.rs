@@ -16,8 +16,13 @@ pub fn apply(text: &str, min_chars: usize) -> (String, Change) {
     let mut seen_lines = HashSet::new();
     let mut kept = Vec::new();
     for paragraph in paragraphs(text) {
+        // A blank line's key is empty, never long enough to count.
+        let keys: Vec<String> = paragraph.iter().map(|line| comparable(line)).collect();
         if paragraph.len() > 1 {
-            let key = comparable(&paragraph.join(" "));
+            // The lines of a paragraph are not blank, so their comparable
+            // forms joined with a space are the paragraph's: case folding
+            // does not look across a space, nor does collapsing.
+            let key = keys.join(" ");
             if long_enough(&key) && !seen_paragraphs.insert(key) {
                 for line in paragraph {
                     change.record(line.trim());
@@ -25,13 +30,10 @@ pub fn apply(text: &str, min_chars: usize) -> (String, Change) {
                 continue;
             }
         }
-        for line in paragraph {
-            if !is_blank(line) {
-                let key = comparable(line);
-                if long_enough(&key) && !seen_lines.insert(key) {
-                    change.record(line.trim());
-                    continue;
-                }
+        for (line, key) in paragraph.into_iter().zip(keys) {
+            if long_enough(&key) && !seen_lines.insert(key) {
+                change.record(line.trim());
+                continue;
             }
             kept.push(line);
         }

@@ -3,28 +3,33 @@
 //! A lone non-ASCII space (U+3000 between CJK words, a no-break space) is
 //! kept as written: only runs and tabs become one plain space.
 
+use crate::lines::{chars_led_by, may_start_whitespace};
 use crate::report::Change;
+use std::borrow::Cow;
 
 /// Turns CR LF, CR, and the line breaks Unicode and old encodings add
 /// (U+2028, U+2029, NEL, vertical tab, form feed) into LF.
 pub fn unify_line_breaks(text: &str) -> (String, Change) {
     let mut change = Change::default();
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                chars.next_if_eq(&'\n');
-                change.count += 1;
-                out.push('\n');
-            }
-            '\u{2028}' | '\u{2029}' | '\u{85}' | '\u{0B}' | '\u{0C}' => {
-                change.count += 1;
-                out.push('\n');
-            }
-            _ => out.push(c),
+    let mut copied_to = 0;
+    // Every one of these line breaks is whitespace.
+    for (at, c) in chars_led_by(text, may_start_whitespace) {
+        if at < copied_to {
+            // The LF of a CR LF, already replaced.
+            continue;
         }
+        let end = match c {
+            '\r' if text[at + 1..].starts_with('\n') => at + 2,
+            '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' | '\u{0B}' | '\u{0C}' => at + c.len_utf8(),
+            _ => continue,
+        };
+        change.count += 1;
+        out.push_str(&text[copied_to..at]);
+        out.push('\n');
+        copied_to = end;
     }
+    out.push_str(&text[copied_to..]);
     (out, change)
 }
 
@@ -57,8 +62,21 @@ pub fn apply(text: &str) -> (String, Change) {
 }
 
 /// Trims a line and turns each run of whitespace inside it into one space.
-fn collapse_inline_whitespace(line: &str) -> String {
+fn collapse_inline_whitespace(line: &str) -> Cow<'_, str> {
     let line = line.trim();
+    // Most lines have neither a tab nor two whitespace chars in a row, and
+    // come out as they are.
+    let mut after_space = None;
+    let needs_collapsing = chars_led_by(line, may_start_whitespace)
+        .filter(|&(_, c)| c.is_whitespace())
+        .any(|(at, c)| {
+            let run = after_space == Some(at);
+            after_space = Some(at + c.len_utf8());
+            run || c == '\t'
+        });
+    if !needs_collapsing {
+        return Cow::Borrowed(line);
+    }
     let mut collapsed = String::with_capacity(line.len());
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
@@ -72,7 +90,7 @@ fn collapse_inline_whitespace(line: &str) -> String {
         }
         collapsed.push(if run_length == 1 && c != '\t' { c } else { ' ' });
     }
-    collapsed
+    Cow::Owned(collapsed)
 }
 
 #[cfg(test)]
