@@ -129,31 +129,32 @@ pub fn ends_sentence(line: &str) -> bool {
 /// a reader would miss if they were removed.
 pub fn visible_len(text: &str) -> usize {
     // Called by the removal guard on the whole text after each rule that
-    // changed it: every char, less the ASCII whitespace, less the others.
-    // The first three counts have no branch on the text, so they vectorize,
-    // and Arabic text, where the lead byte 0xD8 of U+061C starts half the
-    // letters, costs no mispredicted branches.
+    // changed it, so it reads bytes, in one pass, and decodes nothing: every
+    // byte that starts a char counts, except ASCII whitespace, U+061C (whose
+    // lead byte 0xD8 starts half the Arabic letters, so it is checked without
+    // a branch) and the chars of the lead bytes checked below, rare in text.
     let bytes = text.as_bytes();
-    let chars = bytes.iter().filter(|&&byte| byte & 0xC0 != 0x80).count();
-    let ascii_spaces = bytes
-        .iter()
-        .filter(|&&byte| matches!(byte, b' ' | b'\t'..=b'\r'))
-        .count();
-    let arabic_letter_marks = bytes
-        .iter()
-        .zip(bytes.get(1..).unwrap_or_default())
-        .filter(|&(&lead, &next)| (lead == 0xD8) & (next == 0x9C))
-        .count();
-    let mut others = 0;
-    let mut rest = bytes;
-    while let Some(at) = rest
-        .iter()
-        .position(|&byte| matches!(byte, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF))
-    {
-        others += usize::from(is_space_or_mark(&rest[at..]));
-        rest = &rest[at + 1..];
+    let mut count = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        let next = bytes.get(at + 1).copied().unwrap_or(0);
+        let starts_char = byte & 0xC0 != 0x80;
+        let ascii_space = matches!(byte, b' ' | b'\t'..=b'\r');
+        let arabic_letter_mark = (byte == 0xD8) & (next == 0x9C);
+        count += usize::from(starts_char & !ascii_space & !arabic_letter_mark);
+        if matches!(byte, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF) && is_space_or_mark(&bytes[at..]) {
+            count -= 1;
+        }
     }
-    chars - ascii_spaces - arabic_letter_marks - others
+    count
+}
+
+/// Whether `text` has more than `limit` chars that are neither whitespace
+/// nor invisible, decoding no more of it than it takes to know.
+pub fn has_more_visible_than(text: &str, limit: usize) -> bool {
+    text.chars()
+        .filter(|&c| !c.is_whitespace() && !is_invisible_format(c))
+        .nth(limit)
+        .is_some()
 }
 
 /// Whether `bytes` starts with a non-ASCII whitespace char or invisible mark
@@ -248,6 +249,7 @@ mod tests {
             assert_eq!(visible_len(&text), by_chars(&text), "{c:?}");
             let alone = c.to_string();
             assert_eq!(visible_len(&alone), by_chars(&alone), "{c:?}");
+            assert_eq!(has_more_visible_than(&text, 2), by_chars(&text) > 2);
         }
     }
 

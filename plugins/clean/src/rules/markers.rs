@@ -3,7 +3,7 @@
 //! the user's regexes; and lines that are only an ad label
 //! ("Advertisement", "إعلان", "广告").
 
-use crate::lines::{comparable, visible_len};
+use crate::lines::{comparable, has_more_visible_than};
 use crate::report::Change;
 use docpipe_plugin_sdk::PluginError;
 use regex::Regex;
@@ -86,7 +86,8 @@ impl MarkerRemoval {
         // A comparable form has at least one char per visible char of the
         // line, so a line with more than the longest label has cannot be
         // one, and is not lowered and collapsed to find out.
-        visible_len(line) <= self.longest_label && self.label_lines.contains(&comparable(line))
+        !has_more_visible_than(line, self.longest_label)
+            && self.label_lines.contains(&comparable(line))
     }
 }
 
