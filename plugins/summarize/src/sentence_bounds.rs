@@ -38,8 +38,21 @@ fn may_end_sentence(c: char) -> bool {
     if c.is_ascii() {
         matches!(c, '.' | '!' | '?' | '\n' | '\r')
     } else {
-        !c.is_alphanumeric()
+        !is_common_letter(c) && !c.is_alphanumeric()
     }
+}
+
+/// Letters of the scripts most text is in, known without the table lookup
+/// of `char::is_alphanumeric` (a test checks each): Arabic, Cyrillic,
+/// Devanagari consonants, Hebrew, CJK ideographs and Hangul syllables.
+fn is_common_letter(c: char) -> bool {
+    matches!(c,
+        '\u{0620}'..='\u{063F}' | '\u{0641}'..='\u{064A}' // Arabic
+        | '\u{0400}'..='\u{0481}' | '\u{048A}'..='\u{04FF}' // Cyrillic
+        | '\u{0915}'..='\u{0939}' // Devanagari consonants
+        | '\u{05D0}'..='\u{05EA}' // Hebrew
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+        | '\u{AC00}'..='\u{D7A3}') // Hangul syllables
 }
 
 /// The byte offsets of the boundaries inside `text` (not 0 nor its length).
@@ -121,6 +134,16 @@ mod tests {
             "e\u{301}. E\u{301}tude. x.\u{301}y a.\u{200d}B",
         ] {
             assert_same_as_unicode_segmentation(text);
+        }
+    }
+
+    #[test]
+    fn common_letters_are_letters() {
+        for c in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_common_letter(c))
+        {
+            assert!(c.is_alphanumeric(), "{c:?}");
         }
     }
 
