@@ -23,6 +23,7 @@ use rules::markers::MarkerRemoval;
 use rules::mojibake::MojibakeRepair;
 use rules::source_line::SourceLineRemoval;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The fields `clean` reads.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -176,11 +177,15 @@ struct Draft<'a> {
 
 impl Draft<'_> {
     /// Runs a rule that may change the text however it needs to.
-    fn apply(&mut self, apply: impl FnOnce(&str) -> (String, Change)) -> Change {
+    fn apply(&mut self, apply: impl FnOnce(&str) -> (Cow<'_, str>, Change)) -> Change {
+        // A rule returns the text it was given when it has nothing to do,
+        // which costs neither a copy nor a comparison.
         let (changed, change) = apply(&self.text);
-        if changed != self.text {
-            self.text = changed;
-            self.visible = None;
+        if let Cow::Owned(changed) = changed {
+            if changed != self.text {
+                self.text = changed;
+                self.visible = None;
+            }
         }
         change
     }
@@ -188,11 +193,15 @@ impl Draft<'_> {
     /// Runs a removing rule, and keeps its result only if it removed at most
     /// `max_removed_share` of the visible characters; otherwise the text
     /// stays as it was and the rule is reported in `held_back`.
-    fn guarded(&mut self, rule: &str, apply: impl FnOnce(&str) -> (String, Change)) -> Change {
-        let (cleaned, change) = apply(&self.text);
-        if cleaned == self.text {
-            return change;
-        }
+    fn guarded(
+        &mut self,
+        rule: &str,
+        apply: impl FnOnce(&str) -> (Cow<'_, str>, Change),
+    ) -> Change {
+        let (cleaned, change) = match apply(&self.text) {
+            (Cow::Owned(cleaned), change) if cleaned != self.text => (cleaned, change),
+            (_, change) => return change,
+        };
         let before = *self.visible.get_or_insert_with(|| visible_len(&self.text));
         let after = visible_len(&cleaned);
         let removed = before.saturating_sub(after);

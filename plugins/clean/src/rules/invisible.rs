@@ -11,6 +11,7 @@
 
 use crate::lines::chars_led_by;
 use crate::report::Change;
+use std::borrow::Cow;
 
 const ZWNJ: char = '\u{200C}';
 const ZWJ: char = '\u{200D}';
@@ -51,7 +52,7 @@ fn is_joiner(c: char) -> bool {
 /// Removes invisible characters. Of a run of joiners only the last stays,
 /// and a joiner with whitespace or a line edge on one side joins nothing and
 /// goes too.
-pub fn apply(text: &str) -> (String, Change) {
+pub fn apply(text: &str) -> (Cow<'_, str>, Change) {
     let mut change = Change::default();
     let joins = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace() && !is_joiner(c));
     let mut out = String::with_capacity(text.len());
@@ -77,8 +78,11 @@ pub fn apply(text: &str) -> (String, Change) {
         }
         out.push(c);
     }
+    if copied_to == 0 {
+        return (Cow::Borrowed(text), change);
+    }
     out.push_str(&text[copied_to..]);
-    (out, change)
+    (Cow::Owned(out), change)
 }
 
 #[cfg(test)]
@@ -169,7 +173,7 @@ mod tests {
             "\u{2060}\u{2064}\u{2065}\u{2069}\u{206A}\u{FFF9}\u{FFFB}\u{FFFC}\u{061B}\u{061C}\u{FEFF}—’",
         ] {
             let (out, change) = apply(text);
-            assert_eq!((out, change.count), straightforward(text), "{text:?}");
+            assert_eq!((out.into_owned(), change.count), straightforward(text), "{text:?}");
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::lines::{comparable, has_more_visible_than};
 use crate::report::Change;
 use docpipe_plugin_sdk::PluginError;
 use regex::Regex;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 #[derive(Debug)]
@@ -48,9 +49,9 @@ impl MarkerRemoval {
         })
     }
 
-    pub fn apply(&self, text: &str) -> (String, Change) {
+    pub fn apply<'t>(&self, text: &'t str) -> (Cow<'t, str>, Change) {
         let mut change = Change::default();
-        let mut text = text.to_string();
+        let mut text = Cow::Borrowed(text);
         for pattern in &self.patterns {
             // One search both lists and removes the markers (what
             // `replace_all` with "" does, without a second search).
@@ -66,18 +67,22 @@ impl MarkerRemoval {
                 last = marker.end();
             }
             kept.push_str(&text[last..]);
-            text = kept;
+            text = Cow::Owned(kept);
         }
         if !self.label_lines.is_empty() {
             let mut kept = Vec::new();
+            let mut removed_any = false;
             for line in text.split('\n') {
                 if self.is_label(line) {
                     change.record(line.trim());
+                    removed_any = true;
                 } else {
                     kept.push(line);
                 }
             }
-            text = kept.join("\n");
+            if removed_any {
+                text = Cow::Owned(kept.join("\n"));
+            }
         }
         (text, change)
     }

@@ -6,6 +6,7 @@
 use crate::lines::split_keeping_spaces;
 use crate::report::Change;
 use encoding_rs::WINDOWS_1252;
+use std::borrow::Cow;
 
 /// Double-encoded text (mojibake of mojibake) takes one pass per layer;
 /// three layers is already far past what scrapers produce.
@@ -62,9 +63,9 @@ impl MojibakeRepair {
     /// Repairs every mojibake word of `text`. Words are split at ASCII
     /// whitespace only: Windows-1252 turns the byte 0xA0 of `à` (C3 A0) into
     /// a no-break space, which must stay inside the word.
-    pub fn apply(&self, text: &str) -> (String, Change) {
+    pub fn apply<'t>(&self, text: &'t str) -> (Cow<'t, str>, Change) {
         let mut change = Change::default();
-        let mut text = text.to_string();
+        let mut text = Cow::Borrowed(text);
         for _ in 0..MAX_PASSES {
             // Repaired bytes form valid UTF-8 with a multi-byte sequence,
             // whose lead byte (0xC2-0xF4) only a char U+00C2-U+00F4 maps
@@ -85,10 +86,10 @@ impl MojibakeRepair {
                     None => out.push_str(piece),
                 }
             }
-            text = out;
             if !repaired_any {
                 break;
             }
+            text = Cow::Owned(out);
         }
         (text, change)
     }
@@ -99,7 +100,7 @@ mod tests {
     use super::*;
 
     fn repair(text: &str) -> String {
-        MojibakeRepair::new().apply(text).0
+        MojibakeRepair::new().apply(text).0.into_owned()
     }
 
     #[test]

@@ -5,11 +5,12 @@
 
 use crate::lines::{comparable, is_blank};
 use crate::report::Change;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// Removes every paragraph of several lines, then every line, whose
 /// comparable form (at least `min_chars` characters long) was already seen.
-pub fn apply(text: &str, min_chars: usize) -> (String, Change) {
+pub fn apply(text: &str, min_chars: usize) -> (Cow<'_, str>, Change) {
     let mut change = Change::default();
     let long_enough = |key: &str| key.chars().count() >= min_chars.max(1);
     let mut seen_paragraphs = HashSet::new();
@@ -38,7 +39,10 @@ pub fn apply(text: &str, min_chars: usize) -> (String, Change) {
             kept.push(line);
         }
     }
-    (kept.join("\n"), change)
+    if change.count == 0 {
+        return (Cow::Borrowed(text), change);
+    }
+    (Cow::Owned(kept.join("\n")), change)
 }
 
 /// Splits `text` into paragraphs (runs of non-blank lines) and single blank

@@ -4,11 +4,12 @@
 //! Hijri year), and a line of them is a separator the text put there.
 
 use crate::report::Change;
+use std::borrow::Cow;
 
 const TATWEEL: char = '\u{640}';
 
 /// Removes every run of tatweel that has a letter on both sides.
-pub fn apply(text: &str) -> (String, Change) {
+pub fn apply(text: &str) -> (Cow<'_, str>, Change) {
     let mut change = Change::default();
     let mut out = String::with_capacity(text.len());
     let mut copied_to = 0;
@@ -29,8 +30,11 @@ pub fn apply(text: &str) -> (String, Change) {
         }
         search_from = end;
     }
+    if copied_to == 0 {
+        return (Cow::Borrowed(text), change);
+    }
     out.push_str(&text[copied_to..]);
-    (out, change)
+    (Cow::Owned(out), change)
 }
 
 #[cfg(test)]
@@ -87,7 +91,11 @@ mod tests {
             "ـب",
         ] {
             let (out, change) = apply(text);
-            assert_eq!((out, change.count), straightforward(text), "{text:?}");
+            assert_eq!(
+                (out.into_owned(), change.count),
+                straightforward(text),
+                "{text:?}"
+            );
         }
     }
 }

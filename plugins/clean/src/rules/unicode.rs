@@ -5,12 +5,13 @@
 use crate::config::NormalizationForm;
 use crate::lines::split_keeping_spaces;
 use crate::report::Change;
+use std::borrow::Cow;
 use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Normalizes `text` word by word. Composition never crosses whitespace (a
 /// space is a starter nothing composes with), so this equals normalizing the
 /// whole text, and lets each changed word be counted.
-pub fn apply(text: &str, form: NormalizationForm) -> (String, Change) {
+pub fn apply(text: &str, form: NormalizationForm) -> (Cow<'_, str>, Change) {
     let mut change = Change::default();
     // The quick check (UAX #15) answers "already normalized" for almost all
     // text without decomposing anything; only a "maybe" or "no" pays for
@@ -21,7 +22,7 @@ pub fn apply(text: &str, form: NormalizationForm) -> (String, Change) {
         NormalizationForm::None => true,
     };
     if is_normal(text) {
-        return (text.to_string(), change);
+        return (Cow::Borrowed(text), change);
     }
     let mut out = String::with_capacity(text.len());
     for piece in split_keeping_spaces(text, char::is_whitespace) {
@@ -39,7 +40,7 @@ pub fn apply(text: &str, form: NormalizationForm) -> (String, Change) {
         }
         out.push_str(&normalized);
     }
-    (out, change)
+    (Cow::Owned(out), change)
 }
 
 #[cfg(test)]
@@ -100,7 +101,11 @@ mod tests {
         ] {
             for form in [NormalizationForm::Nfc, NormalizationForm::Nfkc] {
                 let (out, change) = apply(text, form);
-                assert_eq!((out, change.count), straightforward(text, form), "{text:?}");
+                assert_eq!(
+                    (out.into_owned(), change.count),
+                    straightforward(text, form),
+                    "{text:?}"
+                );
             }
         }
     }

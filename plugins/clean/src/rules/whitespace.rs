@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 /// Turns CR LF, CR, and the line breaks Unicode and old encodings add
 /// (U+2028, U+2029, NEL, vertical tab, form feed) into LF.
-pub fn unify_line_breaks(text: &str) -> (String, Change) {
+pub fn unify_line_breaks(text: &str) -> (Cow<'_, str>, Change) {
     let mut change = Change::default();
     let mut out = String::with_capacity(text.len());
     let mut copied_to = 0;
@@ -29,13 +29,16 @@ pub fn unify_line_breaks(text: &str) -> (String, Change) {
         out.push('\n');
         copied_to = end;
     }
+    if copied_to == 0 {
+        return (Cow::Borrowed(text), change);
+    }
     out.push_str(&text[copied_to..]);
-    (out, change)
+    (Cow::Owned(out), change)
 }
 
 /// Trims lines, collapses whitespace runs inside them, keeps at most one
 /// blank line between paragraphs and none at either end.
-pub fn apply(text: &str) -> (String, Change) {
+pub fn apply(text: &str) -> (Cow<'_, str>, Change) {
     let mut change = Change::default();
     let mut out = String::with_capacity(text.len());
     let mut pending_blank = false;
@@ -58,7 +61,7 @@ pub fn apply(text: &str) -> (String, Change) {
         pending_blank = false;
     }
     change.count += blank_lines - kept_blank_lines;
-    (out, change)
+    (Cow::Owned(out), change)
 }
 
 /// Trims a line and turns each run of whitespace inside it into one space.
