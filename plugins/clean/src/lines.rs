@@ -270,10 +270,18 @@ mod tests {
         {
             assert_eq!(comparable(line), straightforward(line), "{line:?}");
         }
-        // Every char, inside a word, alone, and next to a space and a mark.
-        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            let line = format!("Ab{c}C {c} \u{200B}{c}");
-            assert_eq!(comparable(&line), straightforward(&line), "{c:?}");
+        // Every char, inside a word, alone, and next to a space and a mark,
+        // 256 chars to a line.
+        for block in 0..=0x10FF {
+            let line: String = (block * 256..(block + 1) * 256)
+                .filter_map(char::from_u32)
+                .map(|c| format!("Ab{c}C {c} \u{200B}{c}"))
+                .collect();
+            assert_eq!(
+                comparable(&line),
+                straightforward(&line),
+                "block {block:#x}"
+            );
         }
     }
 
