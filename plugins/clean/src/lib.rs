@@ -133,27 +133,30 @@ impl Clean {
             changes.mojibake = draft.apply(|t| self.mojibake.apply(t));
         }
         if config.strip_html {
-            changes.html = draft.guarded("html", rules::html::apply);
+            changes.html = draft.guarded("html", Edit::Rewrites, rules::html::apply);
         }
         changes.unicode_normalization =
             draft.apply(|t| rules::unicode::apply(t, config.unicode_normalization));
         if config.remove_invisible {
-            changes.invisible = draft.guarded("invisible", rules::invisible::apply);
+            changes.invisible = draft.guarded("invisible", Edit::Deletes, rules::invisible::apply);
         }
         if config.remove_tatweel {
-            changes.tatweel = draft.guarded("tatweel", rules::tatweel::apply);
+            changes.tatweel = draft.guarded("tatweel", Edit::Deletes, rules::tatweel::apply);
         }
-        changes.ad_markers = draft.guarded("ad_markers", |t| self.markers.apply(t));
+        changes.ad_markers = draft.guarded("ad_markers", Edit::Deletes, |t| self.markers.apply(t));
         if config.strip_title_line {
-            changes.title_line = draft.guarded("title_line", |t| rules::title::apply(t, title));
+            changes.title_line = draft.guarded("title_line", Edit::Deletes, |t| {
+                rules::title::apply(t, title)
+            });
         }
         if config.remove_repeated_lines {
-            changes.repeated_lines = draft.guarded("repeated_lines", |t| {
+            changes.repeated_lines = draft.guarded("repeated_lines", Edit::Deletes, |t| {
                 rules::repeated::apply(t, config.min_repeated_chars)
             });
         }
         if config.strip_source_line {
-            changes.source_line = draft.guarded("source_line", |t| self.source_line.apply(t));
+            changes.source_line =
+                draft.guarded("source_line", Edit::Deletes, |t| self.source_line.apply(t));
         }
         if config.normalize_whitespace {
             changes.whitespace.count += draft.apply(rules::whitespace::apply).count;
@@ -165,14 +168,32 @@ impl Clean {
     }
 }
 
-/// The text between rules. It remembers its visible length once the guard
-/// has counted it, so a run of removing rules counts each text once rather
-/// than before and after every rule; any change forgets it.
+/// The text between rules, and what is known of its visible length, so
+/// that a run of removing rules does not count the whole text before and
+/// after each of them; any other change forgets it.
 struct Draft<'a> {
     text: String,
-    visible: Option<usize>,
+    visible: Option<Visible>,
     max_removed_share: f64,
     held_back: &'a mut Vec<HeldBack>,
+}
+
+/// The visible length of the draft's text, as far as it is known.
+#[derive(Debug, Clone, Copy)]
+enum Visible {
+    Exactly(usize),
+    AtLeast(usize),
+}
+
+/// What a guarded rule does to the text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Edit {
+    /// Only deletes characters, so it removes at most as many visible
+    /// characters as it removes bytes.
+    Deletes,
+    /// Also writes characters (HTML tags become line breaks, entities the
+    /// characters they stand for).
+    Rewrites,
 }
 
 impl Draft<'_> {
@@ -196,13 +217,40 @@ impl Draft<'_> {
     fn guarded(
         &mut self,
         rule: &str,
+        edit: Edit,
         apply: impl FnOnce(&str) -> (Cow<'_, str>, Change),
     ) -> Change {
         let (cleaned, change) = match apply(&self.text) {
             (Cow::Owned(cleaned), change) if cleaned != self.text => (cleaned, change),
             (_, change) => return change,
         };
-        let before = *self.visible.get_or_insert_with(|| visible_len(&self.text));
+        // A deletion of fewer bytes than the share allows of a lower bound
+        // of the visible length removes less than the share of the exact
+        // one: kept without counting, and the bound shrinks by those bytes.
+        // Most rules delete a few markers or lines, so the text is counted
+        // once per document instead of twice per rule.
+        if edit == Edit::Deletes {
+            debug_assert!(is_deletion(&cleaned, &self.text), "{rule} only deletes");
+            let at_least = match self.visible {
+                Some(Visible::Exactly(count) | Visible::AtLeast(count)) => count,
+                None => {
+                    let count = visible_len(&self.text);
+                    self.visible = Some(Visible::Exactly(count));
+                    count
+                }
+            };
+            let removed_bytes = self.text.len() - cleaned.len();
+            if at_least > 0 && removed_bytes as f64 / at_least as f64 <= self.max_removed_share {
+                self.text = cleaned;
+                self.visible = Some(Visible::AtLeast(at_least - removed_bytes.min(at_least)));
+                return change;
+            }
+        }
+        let before = match self.visible {
+            Some(Visible::Exactly(count)) => count,
+            _ => visible_len(&self.text),
+        };
+        self.visible = Some(Visible::Exactly(before));
         let after = visible_len(&cleaned);
         let removed = before.saturating_sub(after);
         let share = if before == 0 {
@@ -212,7 +260,7 @@ impl Draft<'_> {
         };
         if share <= self.max_removed_share {
             self.text = cleaned;
-            self.visible = Some(after);
+            self.visible = Some(Visible::Exactly(after));
             return change;
         }
         self.held_back.push(HeldBack {
@@ -222,6 +270,12 @@ impl Draft<'_> {
         });
         Change::default()
     }
+}
+
+/// Whether `cleaned` is `text` with some characters deleted.
+fn is_deletion(cleaned: &str, text: &str) -> bool {
+    let mut rest = text.chars();
+    cleaned.chars().all(|c| rest.any(|kept| kept == c))
 }
 
 export_plugin!(Clean);
