@@ -128,11 +128,11 @@ pub fn ends_sentence(line: &str) -> bool {
 /// The number of characters that are neither whitespace nor invisible: what
 /// a reader would miss if they were removed.
 pub fn visible_len(text: &str) -> usize {
-    // Called by the removal guard on the whole text after each rule that
-    // changed it, so it reads bytes, in one pass, and decodes nothing: every
-    // byte that starts a char counts, except ASCII whitespace, U+061C (whose
-    // lead byte 0xD8 starts half the Arabic letters, so it is checked without
-    // a branch) and the chars of the lead bytes checked below, rare in text.
+    // Called by the removal guard on the whole text, so it reads bytes, in
+    // one pass, and decodes nothing: every byte that starts a char counts,
+    // except ASCII whitespace, U+061C (whose lead byte 0xD8 starts half the
+    // Arabic letters, so it is checked without a branch) and the chars of
+    // the lead bytes checked below, rare in text.
     let bytes = text.as_bytes();
     let mut count = 0;
     for (at, &byte) in bytes.iter().enumerate() {
