@@ -13,8 +13,7 @@ pub fn unify_line_breaks(text: &str) -> (Cow<'_, str>, Change) {
     let mut change = Change::default();
     let mut out = String::with_capacity(text.len());
     let mut copied_to = 0;
-    // Every one of these line breaks is whitespace.
-    for (at, c) in chars_led_by(text, may_start_whitespace) {
+    for (at, c) in chars_led_by(text, may_start_line_break) {
         if at < copied_to {
             // The LF of a CR LF, already replaced.
             continue;
@@ -34,6 +33,12 @@ pub fn unify_line_breaks(text: &str) -> (Cow<'_, str>, Change) {
     }
     out.push_str(&text[copied_to..]);
     (Cow::Owned(out), change)
+}
+
+/// Whether `byte` may start a line break other than LF: CR, vertical tab,
+/// form feed, or the lead byte of NEL (U+0085), U+2028 and U+2029.
+fn may_start_line_break(byte: u8) -> bool {
+    matches!(byte, b'\r' | 0x0B | 0x0C | 0xC2 | 0xE2)
 }
 
 /// Trims lines, collapses whitespace runs inside them, keeps at most one
@@ -105,6 +110,29 @@ mod tests {
         let (text, change) = unify_line_breaks("a\r\nb\rc\u{2028}d\u{C}e\nf");
         assert_eq!(text, "a\nb\nc\nd\ne\nf");
         assert_eq!(change.count, 4);
+    }
+
+    #[test]
+    fn every_char_is_a_line_break_or_kept_as_walking_every_char_would() {
+        let straightforward = |text: &str| {
+            let mut out = String::new();
+            let mut chars = text.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\r' => {
+                        chars.next_if_eq(&'\n');
+                        out.push('\n');
+                    }
+                    '\u{2028}' | '\u{2029}' | '\u{85}' | '\u{0B}' | '\u{0C}' => out.push('\n'),
+                    _ => out.push(c),
+                }
+            }
+            out
+        };
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("a{c}\n{c}\r{c}");
+            assert_eq!(unify_line_breaks(&text).0, straightforward(&text), "{c:?}");
+        }
     }
 
     #[test]
