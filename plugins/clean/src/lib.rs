@@ -23,6 +23,7 @@ use rules::markers::MarkerRemoval;
 use rules::mojibake::MojibakeRepair;
 use rules::source_line::SourceLineRemoval;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The fields `clean` reads.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -118,86 +119,163 @@ impl Clean {
         let config = &self.config;
         let mut report = CleanReport::default();
         let changes = &mut report.rules;
-        let held_back = &mut report.held_back;
-        let mut text = text.to_string();
+        let mut draft = Draft {
+            text: text.to_string(),
+            visible: None,
+            max_removed_share: config.max_removed_share,
+            held_back: &mut report.held_back,
+        };
 
         if config.normalize_whitespace {
-            (text, changes.whitespace) = rules::whitespace::unify_line_breaks(&text);
+            changes.whitespace = draft.apply(rules::whitespace::unify_line_breaks);
         }
         if config.repair_mojibake {
-            (text, changes.mojibake) = self.mojibake.apply(&text);
+            changes.mojibake = draft.apply(|t| self.mojibake.apply(t));
         }
         if config.strip_html {
-            (text, changes.html) = self.guarded("html", text, held_back, rules::html::apply);
+            changes.html = draft.guarded("html", Edit::Rewrites, rules::html::apply);
         }
-        (text, changes.unicode_normalization) =
-            rules::unicode::apply(&text, config.unicode_normalization);
+        changes.unicode_normalization =
+            draft.apply(|t| rules::unicode::apply(t, config.unicode_normalization));
         if config.remove_invisible {
-            (text, changes.invisible) =
-                self.guarded("invisible", text, held_back, rules::invisible::apply);
+            changes.invisible = draft.guarded("invisible", Edit::Deletes, rules::invisible::apply);
         }
         if config.remove_tatweel {
-            (text, changes.tatweel) =
-                self.guarded("tatweel", text, held_back, rules::tatweel::apply);
+            changes.tatweel = draft.guarded("tatweel", Edit::Deletes, rules::tatweel::apply);
         }
-        (text, changes.ad_markers) =
-            self.guarded("ad_markers", text, held_back, |t| self.markers.apply(t));
+        changes.ad_markers = draft.guarded("ad_markers", Edit::Deletes, |t| self.markers.apply(t));
         if config.strip_title_line {
-            (text, changes.title_line) = self.guarded("title_line", text, held_back, |t| {
+            changes.title_line = draft.guarded("title_line", Edit::Deletes, |t| {
                 rules::title::apply(t, title)
             });
         }
         if config.remove_repeated_lines {
-            (text, changes.repeated_lines) = self.guarded("repeated_lines", text, held_back, |t| {
+            changes.repeated_lines = draft.guarded("repeated_lines", Edit::Deletes, |t| {
                 rules::repeated::apply(t, config.min_repeated_chars)
             });
         }
         if config.strip_source_line {
-            (text, changes.source_line) = self.guarded("source_line", text, held_back, |t| {
-                self.source_line.apply(t)
-            });
+            changes.source_line =
+                draft.guarded("source_line", Edit::Deletes, |t| self.source_line.apply(t));
         }
         if config.normalize_whitespace {
-            let (laid_out, layout) = rules::whitespace::apply(&text);
-            text = laid_out;
-            changes.whitespace.count += layout.count;
+            changes.whitespace.count += draft.apply(rules::whitespace::apply).count;
         }
 
+        let text = draft.text;
         report.signals = QualitySignals::measure(&text);
         (text, report)
+    }
+}
+
+/// The text between rules, and what is known of its visible length, so
+/// that a run of removing rules does not count the whole text before and
+/// after each of them; any other change forgets it.
+struct Draft<'a> {
+    text: String,
+    visible: Option<Visible>,
+    max_removed_share: f64,
+    held_back: &'a mut Vec<HeldBack>,
+}
+
+/// The visible length of the draft's text, as far as it is known.
+#[derive(Debug, Clone, Copy)]
+enum Visible {
+    Exactly(usize),
+    AtLeast(usize),
+}
+
+/// What a guarded rule does to the text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Edit {
+    /// Only deletes characters, so it removes at most as many visible
+    /// characters as it removes bytes.
+    Deletes,
+    /// Also writes characters (HTML tags become line breaks, entities the
+    /// characters they stand for).
+    Rewrites,
+}
+
+impl Draft<'_> {
+    /// Runs a rule that may change the text however it needs to.
+    fn apply(&mut self, apply: impl FnOnce(&str) -> (Cow<'_, str>, Change)) -> Change {
+        // A rule returns the text it was given when it has nothing to do,
+        // which costs neither a copy nor a comparison.
+        let (changed, change) = apply(&self.text);
+        if let Cow::Owned(changed) = changed {
+            if changed != self.text {
+                self.text = changed;
+                self.visible = None;
+            }
+        }
+        change
     }
 
     /// Runs a removing rule, and keeps its result only if it removed at most
     /// `max_removed_share` of the visible characters; otherwise the text
     /// stays as it was and the rule is reported in `held_back`.
     fn guarded(
-        &self,
+        &mut self,
         rule: &str,
-        text: String,
-        held_back: &mut Vec<HeldBack>,
-        apply: impl FnOnce(&str) -> (String, Change),
-    ) -> (String, Change) {
-        let (cleaned, change) = apply(&text);
-        if cleaned == text {
-            return (cleaned, change);
+        edit: Edit,
+        apply: impl FnOnce(&str) -> (Cow<'_, str>, Change),
+    ) -> Change {
+        let (cleaned, change) = match apply(&self.text) {
+            (Cow::Owned(cleaned), change) if cleaned != self.text => (cleaned, change),
+            (_, change) => return change,
+        };
+        // A deletion of fewer bytes than the share allows of a lower bound
+        // of the visible length removes less than the share of the exact
+        // one: kept without counting, and the bound shrinks by those bytes.
+        // Most rules delete a few markers or lines, so the text is counted
+        // once per document instead of twice per rule.
+        if edit == Edit::Deletes {
+            debug_assert!(is_deletion(&cleaned, &self.text), "{rule} only deletes");
+            let at_least = match self.visible {
+                Some(Visible::Exactly(count) | Visible::AtLeast(count)) => count,
+                None => {
+                    let count = visible_len(&self.text);
+                    self.visible = Some(Visible::Exactly(count));
+                    count
+                }
+            };
+            let removed_bytes = self.text.len() - cleaned.len();
+            if at_least > 0 && removed_bytes as f64 / at_least as f64 <= self.max_removed_share {
+                self.text = cleaned;
+                self.visible = Some(Visible::AtLeast(at_least - removed_bytes.min(at_least)));
+                return change;
+            }
         }
-        let before = visible_len(&text);
-        let removed = before.saturating_sub(visible_len(&cleaned));
+        let before = match self.visible {
+            Some(Visible::Exactly(count)) => count,
+            _ => visible_len(&self.text),
+        };
+        self.visible = Some(Visible::Exactly(before));
+        let after = visible_len(&cleaned);
+        let removed = before.saturating_sub(after);
         let share = if before == 0 {
             0.0
         } else {
             removed as f64 / before as f64
         };
-        if share <= self.config.max_removed_share {
-            return (cleaned, change);
+        if share <= self.max_removed_share {
+            self.text = cleaned;
+            self.visible = Some(Visible::Exactly(after));
+            return change;
         }
-        held_back.push(HeldBack {
+        self.held_back.push(HeldBack {
             rule: rule.to_string(),
             share: (share * 1000.0).round() / 1000.0,
             would_change: change,
         });
-        (text, Change::default())
+        Change::default()
     }
+}
+
+/// Whether `cleaned` is `text` with some characters deleted.
+fn is_deletion(cleaned: &str, text: &str) -> bool {
+    let mut rest = text.chars();
+    cleaned.chars().all(|c| rest.any(|kept| kept == c))
 }
 
 export_plugin!(Clean);

@@ -36,12 +36,85 @@ pub fn is_invisible_format(c: char) -> bool {
 /// or another line: no invisible marks, whitespace collapsed, lower case
 /// (Unicode-aware, so Cyrillic and Greek fold too).
 pub fn comparable(line: &str) -> String {
-    let visible: String = line.chars().filter(|&c| !is_invisible_format(c)).collect();
-    visible
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    // Called on every line by several rules and the signals: one pass into
+    // one buffer that copies the text between spaces and marks whole, then
+    // lower case, rather than a filtered copy, a list of words and a joined
+    // string.
+    let mut collapsed = String::with_capacity(line.len());
+    let mut copied_to = 0;
+    let mut space_pending = false;
+    for (at, c) in chars_led_by(line, may_start_space_or_mark) {
+        let space = c.is_whitespace();
+        if !space && !is_invisible_format(c) {
+            continue;
+        }
+        push_word(&mut collapsed, &line[copied_to..at], &mut space_pending);
+        copied_to = at + c.len_utf8();
+        space_pending |= space;
+    }
+    push_word(&mut collapsed, &line[copied_to..], &mut space_pending);
+    to_lowercase(collapsed)
+}
+
+/// Appends the text between two spaces or marks, after one space if a
+/// space came since the last word.
+fn push_word(collapsed: &mut String, word: &str, space_pending: &mut bool) {
+    if word.is_empty() {
+        return;
+    }
+    if *space_pending && !collapsed.is_empty() {
+        collapsed.push(' ');
+    }
+    *space_pending = false;
+    collapsed.push_str(word);
+}
+
+/// Lead bytes of whitespace and of `is_invisible_format` chars (U+061C,
+/// U+200B-U+2069, U+FEFF).
+fn may_start_space_or_mark(byte: u8) -> bool {
+    may_start_whitespace(byte) || matches!(byte, 0xD8 | 0xEF)
+}
+
+/// `str::to_lowercase`, without its table lookup for the scripts that have
+/// no case (Arabic, Indic, CJK, Hangul), which make up much of the text,
+/// and without a copy when nothing changes.
+fn to_lowercase(mut text: String) -> String {
+    if text.is_ascii() {
+        text.make_ascii_lowercase();
+        return text;
+    }
+    // A capital sigma lowers to `σ` or `ς` depending on its neighbours,
+    // which only `str::to_lowercase` looks at.
+    if text.contains('Σ') {
+        return text.to_lowercase();
+    }
+    let mut lower = String::new();
+    let mut copied_to = 0;
+    for (at, c) in text.char_indices() {
+        let unchanged = if c.is_ascii() {
+            !c.is_ascii_uppercase()
+        } else {
+            is_caseless(c) || c.to_lowercase().eq([c])
+        };
+        if unchanged {
+            continue;
+        }
+        lower.push_str(&text[copied_to..at]);
+        lower.extend(c.to_lowercase());
+        copied_to = at + c.len_utf8();
+    }
+    if copied_to == 0 {
+        return text;
+    }
+    lower.push_str(&text[copied_to..]);
+    lower
+}
+
+/// Blocks without a single cased letter: Hebrew to Tibetan (Arabic, Syriac,
+/// Thaana, the Indic scripts, Thai, Lao), CJK symbols, kana and ideographs,
+/// Hangul syllables. A test checks every one of them.
+fn is_caseless(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{0FFF}' | '\u{3000}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}')
 }
 
 /// Whether a line ends in terminal punctuation, possibly followed by closing
@@ -55,24 +128,71 @@ pub fn ends_sentence(line: &str) -> bool {
 /// The number of characters that are neither whitespace nor invisible: what
 /// a reader would miss if they were removed.
 pub fn visible_len(text: &str) -> usize {
-    // Called twice per removing rule on the whole text: ASCII bytes are
-    // counted without decoding (char::is_whitespace's ASCII members are
-    // exactly these), so only the rest pays for a char and a table lookup.
+    // Called by the removal guard on the whole text, so it reads bytes, in
+    // one pass, and decodes nothing: every byte that starts a char counts,
+    // except ASCII whitespace, U+061C (whose lead byte 0xD8 starts half the
+    // Arabic letters, so it is checked without a branch) and the chars of
+    // the lead bytes checked below, rare in text.
     let bytes = text.as_bytes();
     let mut count = 0;
-    let mut at = 0;
-    while at < bytes.len() {
-        let byte = bytes[at];
-        if byte.is_ascii() {
-            count += usize::from(!matches!(byte, b' ' | b'\t'..=b'\r'));
-            at += 1;
-        } else {
-            let c = text[at..].chars().next().expect("at is a char boundary");
-            count += usize::from(!c.is_whitespace() && !is_invisible_format(c));
-            at += c.len_utf8();
+    for (at, &byte) in bytes.iter().enumerate() {
+        let next = bytes.get(at + 1).copied().unwrap_or(0);
+        let starts_char = byte & 0xC0 != 0x80;
+        let ascii_space = matches!(byte, b' ' | b'\t'..=b'\r');
+        let arabic_letter_mark = (byte == 0xD8) & (next == 0x9C);
+        count += usize::from(starts_char & !ascii_space & !arabic_letter_mark);
+        if matches!(byte, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF) && is_space_or_mark(&bytes[at..]) {
+            count -= 1;
         }
     }
     count
+}
+
+/// Whether `text` has more than `limit` chars that are neither whitespace
+/// nor invisible, decoding no more of it than it takes to know.
+pub fn has_more_visible_than(text: &str, limit: usize) -> bool {
+    text.chars()
+        .filter(|&c| !c.is_whitespace() && !is_invisible_format(c))
+        .nth(limit)
+        .is_some()
+}
+
+/// Whether `bytes` starts with a non-ASCII whitespace char or invisible mark
+/// other than U+061C: U+0085, U+00A0; U+1680; U+2000-U+200B, U+200E,
+/// U+200F, U+2028-U+202F; U+205F, U+2060, U+2066-U+2069; U+3000; U+FEFF.
+fn is_space_or_mark(bytes: &[u8]) -> bool {
+    matches!(
+        bytes,
+        [0xC2, 0x85 | 0xA0, ..]
+            | [0xE1, 0x9A, 0x80, ..]
+            | [0xE2, 0x80, 0x80..=0x8B | 0x8E | 0x8F | 0xA8..=0xAF, ..]
+            | [0xE2, 0x81, 0x9F | 0xA0 | 0xA6..=0xA9, ..]
+            | [0xE3, 0x80, 0x80, ..]
+            | [0xEF, 0xBB, 0xBF, ..]
+    )
+}
+
+/// The chars of `text` whose UTF-8 lead byte `may_start` accepts, with their
+/// byte offsets; the others are skipped without being decoded. A rule that
+/// acts on a few special chars walks only those, and copies the text between
+/// them whole. `may_start` must reject continuation bytes (0x80-0xBF).
+pub fn chars_led_by(
+    text: &str,
+    may_start: fn(u8) -> bool,
+) -> impl Iterator<Item = (usize, char)> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(move |&(_, byte)| may_start(byte))
+        .map(|(at, _)| {
+            let c = text[at..].chars().next();
+            (at, c.expect("`may_start` accepts lead bytes only"))
+        })
+}
+
+/// Whether `byte` may start a whitespace char: ASCII whitespace, or the lead
+/// byte of U+0085, U+00A0, U+1680, U+2000-U+205F or U+3000.
+pub fn may_start_whitespace(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t'..=b'\r' | 0xC2 | 0xE1 | 0xE2 | 0xE3)
 }
 
 /// Splits `text` into alternating runs of spaces and of anything else, as
@@ -94,19 +214,85 @@ pub fn split_keeping_spaces(text: &str, is_space: fn(char) -> bool) -> impl Iter
 mod tests {
     use super::*;
 
+    /// Text that exercises every fast path: ASCII and its whitespace, every
+    /// script the corpus holds, every non-ASCII space and invisible mark,
+    /// chars sharing their lead byte with those, capital sigma in each
+    /// position, and the chars whose lower case is longer or shorter.
+    const TRICKY: &[&str] = &[
+        "",
+        " ",
+        "plain ASCII, with\ttabs\r\nand\x0bvertical\x0ctabs",
+        "عربي\u{200F} مع\u{00A0}مسافات\u{2028}و\u{FEFF}",
+        "mixed ąćę — 中文\u{3000}text\u{0085}end",
+        "\u{1680}\u{2000}\u{200A}\u{200B}\u{200C}\u{200D}\u{200E}\u{202F}\u{205F}\u{2060}\u{2066}\u{2069}",
+        "\u{061B}\u{061C}\u{061D}\u{00A1}\u{0084}\u{0086}\u{1681}\u{3001}\u{FEFE}\u{FF01}",
+        "  ΣΑΣ ΟΔΟΣ  σΣ Σ. ΑΣ\u{200B} ",
+        "İSTANBUL ẞ Straße KELVIN \u{212A} Ⱥ ǅ",
+        "Заголовок\u{200F}  Новости \u{202A}क्\u{200D}ष ไทย 한국어 ひらがな",
+        "\u{10A0}\u{13A0}\u{1C90}\u{1E00} \u{1F600}\u{10FFFF}",
+    ];
+
     #[test]
     fn visible_len_counts_what_chars_would() {
-        for text in [
-            "",
-            "plain ASCII, with\ttabs\r\nand\x0bvertical\x0ctabs",
-            "عربي\u{200F} مع\u{00A0}مسافات\u{2028}و\u{FEFF}",
-            "mixed ąćę — 中文\u{3000}text\u{0085}end",
-        ] {
-            let expected = text
-                .chars()
+        let by_chars = |text: &str| {
+            text.chars()
                 .filter(|&c| !c.is_whitespace() && !is_invisible_format(c))
-                .count();
-            assert_eq!(visible_len(text), expected, "{text:?}");
+                .count()
+        };
+        for text in TRICKY {
+            assert_eq!(visible_len(text), by_chars(text), "{text:?}");
+        }
+        // Every char, alone and between others: proves the list of lead
+        // bytes that are decoded.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("a{c}\u{0628}{c}");
+            assert_eq!(visible_len(&text), by_chars(&text), "{c:?}");
+            let alone = c.to_string();
+            assert_eq!(visible_len(&alone), by_chars(&alone), "{c:?}");
+            assert_eq!(has_more_visible_than(&text, 2), by_chars(&text) > 2);
+        }
+    }
+
+    #[test]
+    fn comparable_equals_filtering_splitting_and_lowering() {
+        let straightforward = |line: &str| {
+            let visible: String = line.chars().filter(|&c| !is_invisible_format(c)).collect();
+            visible
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        for line in TRICKY
+            .iter()
+            .copied()
+            .chain(TRICKY.iter().flat_map(|t| t.split('\n')))
+        {
+            assert_eq!(comparable(line), straightforward(line), "{line:?}");
+        }
+        // Every char, inside a word, alone, and next to a space and a mark,
+        // 256 chars to a line.
+        for block in 0..=0x10FF {
+            let line: String = (block * 256..(block + 1) * 256)
+                .filter_map(char::from_u32)
+                .map(|c| format!("Ab{c}C {c} \u{200B}{c}"))
+                .collect();
+            assert_eq!(
+                comparable(&line),
+                straightforward(&line),
+                "block {block:#x}"
+            );
+        }
+    }
+
+    #[test]
+    fn caseless_blocks_have_no_case() {
+        for c in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_caseless(c))
+        {
+            assert!(c.to_lowercase().eq([c]), "{c:?} has a lower case");
+            assert!(!c.is_uppercase() && !c.is_lowercase(), "{c:?} is cased");
         }
     }
 
@@ -137,5 +323,20 @@ mod tests {
             comparable("\u{200F}  Заголовок  Новости "),
             "заголовок новости"
         );
+    }
+
+    #[test]
+    fn every_whitespace_char_is_found_by_its_lead_byte() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("x{c}\u{0628}");
+            let found: Vec<(usize, char)> = chars_led_by(&text, may_start_whitespace)
+                .filter(|&(_, c)| c.is_whitespace())
+                .collect();
+            let expected: Vec<(usize, char)> = text
+                .char_indices()
+                .filter(|&(_, c)| c.is_whitespace())
+                .collect();
+            assert_eq!(found, expected, "{c:?}");
+        }
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::report::Change;
 use regex::Regex;
+use std::borrow::Cow;
 
 /// Elements whose tags end a line of text: dropping them without a break
 /// would glue two paragraphs into one.
@@ -23,8 +24,11 @@ const ATTRIBUTES: &str =
 /// compiled only for a text that has a `<` or a `&`: most text has neither,
 /// and a plugin instance serves a single document, so compiling them up
 /// front would cost every document the most expensive regexes of the plugin.
-pub fn apply(text: &str) -> (String, Change) {
+pub fn apply(text: &str) -> (Cow<'_, str>, Change) {
     let mut change = Change::default();
+    if !text.contains(['<', '&']) {
+        return (Cow::Borrowed(text), change);
+    }
     let mut text = text.to_string();
     if text.contains('<') {
         let tag = |names: &str| {
@@ -56,7 +60,7 @@ pub fn apply(text: &str) -> (String, Change) {
             })
             .into_owned();
     }
-    (text, change)
+    (Cow::Owned(text), change)
 }
 
 fn remove(pattern: &Regex, text: &str, with: &str, change: &mut Change) -> String {
@@ -71,7 +75,7 @@ mod tests {
     use super::*;
 
     fn strip(text: &str) -> String {
-        apply(text).0
+        apply(text).0.into_owned()
     }
 
     #[test]

@@ -3,10 +3,11 @@
 //! the user's regexes; and lines that are only an ad label
 //! ("Advertisement", "إعلان", "广告").
 
-use crate::lines::comparable;
+use crate::lines::{comparable, has_more_visible_than};
 use crate::report::Change;
 use docpipe_plugin_sdk::PluginError;
 use regex::Regex;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 #[derive(Debug)]
@@ -14,6 +15,8 @@ pub struct MarkerRemoval {
     patterns: Vec<Regex>,
     /// Ad labels in `comparable` form.
     label_lines: HashSet<String>,
+    /// The most chars a label in `label_lines` has.
+    longest_label: usize,
 }
 
 impl MarkerRemoval {
@@ -29,41 +32,67 @@ impl MarkerRemoval {
                 patterns.push(compile(key, index, pattern)?);
             }
         }
-        let label_lines = label_lines
+        let label_lines: HashSet<String> = label_lines
             .iter()
             .map(|label| comparable(label))
             .filter(|label| !label.is_empty())
             .collect();
+        let longest_label = label_lines
+            .iter()
+            .map(|label| label.chars().count())
+            .max()
+            .unwrap_or(0);
         Ok(MarkerRemoval {
             patterns,
             label_lines,
+            longest_label,
         })
     }
 
-    pub fn apply(&self, text: &str) -> (String, Change) {
+    pub fn apply<'t>(&self, text: &'t str) -> (Cow<'t, str>, Change) {
         let mut change = Change::default();
-        let mut text = text.to_string();
+        let mut text = Cow::Borrowed(text);
         for pattern in &self.patterns {
-            if !pattern.is_match(&text) {
+            // One search both lists and removes the markers (what
+            // `replace_all` with "" does, without a second search).
+            let mut found = pattern.find_iter(&text).peekable();
+            if found.peek().is_none() {
                 continue;
             }
-            for found in pattern.find_iter(&text) {
-                change.record(found.as_str().trim());
+            let mut kept = String::with_capacity(text.len());
+            let mut last = 0;
+            for marker in found {
+                change.record(marker.as_str().trim());
+                kept.push_str(&text[last..marker.start()]);
+                last = marker.end();
             }
-            text = pattern.replace_all(&text, "").into_owned();
+            kept.push_str(&text[last..]);
+            text = Cow::Owned(kept);
         }
         if !self.label_lines.is_empty() {
             let mut kept = Vec::new();
+            let mut removed_any = false;
             for line in text.split('\n') {
-                if self.label_lines.contains(&comparable(line)) {
+                if self.is_label(line) {
                     change.record(line.trim());
+                    removed_any = true;
                 } else {
                     kept.push(line);
                 }
             }
-            text = kept.join("\n");
+            if removed_any {
+                text = Cow::Owned(kept.join("\n"));
+            }
         }
         (text, change)
+    }
+
+    fn is_label(&self, line: &str) -> bool {
+        // A comparable form has at least one char per visible char of the
+        // line, so a line with more than the longest label has cannot be
+        // one, and is not lowered and collapsed to find out.
+        !has_more_visible_than(line, self.longest_label)
+            && self.label_lines.contains(&comparable(line))
     }
 }
 

@@ -6,6 +6,7 @@
 use crate::lines::split_keeping_spaces;
 use crate::report::Change;
 use encoding_rs::WINDOWS_1252;
+use std::borrow::Cow;
 
 /// Double-encoded text (mojibake of mojibake) takes one pass per layer;
 /// three layers is already far past what scrapers produce.
@@ -62,10 +63,17 @@ impl MojibakeRepair {
     /// Repairs every mojibake word of `text`. Words are split at ASCII
     /// whitespace only: Windows-1252 turns the byte 0xA0 of `à` (C3 A0) into
     /// a no-break space, which must stay inside the word.
-    pub fn apply(&self, text: &str) -> (String, Change) {
+    pub fn apply<'t>(&self, text: &'t str) -> (Cow<'t, str>, Change) {
         let mut change = Change::default();
-        let mut text = text.to_string();
+        let mut text = Cow::Borrowed(text);
         for _ in 0..MAX_PASSES {
+            // Repaired bytes form valid UTF-8 with a multi-byte sequence,
+            // whose lead byte (0xC2-0xF4) only a char U+00C2-U+00F4 maps
+            // back to; those chars are encoded with the byte 0xC3. Text
+            // without it (most text not in a Latin script) has no mojibake.
+            if !text.as_bytes().contains(&0xC3) {
+                break;
+            }
             let mut repaired_any = false;
             let mut out = String::with_capacity(text.len());
             for piece in split_keeping_spaces(&text, |c| c.is_ascii_whitespace()) {
@@ -78,10 +86,10 @@ impl MojibakeRepair {
                     None => out.push_str(piece),
                 }
             }
-            text = out;
             if !repaired_any {
                 break;
             }
+            text = Cow::Owned(out);
         }
         (text, change)
     }
@@ -92,7 +100,7 @@ mod tests {
     use super::*;
 
     fn repair(text: &str) -> String {
-        MojibakeRepair::new().apply(text).0
+        MojibakeRepair::new().apply(text).0.into_owned()
     }
 
     #[test]
@@ -134,5 +142,27 @@ mod tests {
         let (_, change) = MojibakeRepair::new().apply("CafÃ© ok");
         assert_eq!(change.count, 1);
         assert_eq!(change.changed, ["CafÃ© → Café"]);
+    }
+
+    #[test]
+    fn every_repairable_word_holds_the_byte_the_pass_looks_for() {
+        // Every pair of chars that map back to bytes: a repair needs a lead
+        // byte, and so a char encoded with 0xC3.
+        let repair = MojibakeRepair::new();
+        let mapped: Vec<char> = (0x80..=0xFF)
+            .filter_map(char::from_u32)
+            .chain(repair.windows_1252_high.iter().copied())
+            .collect();
+        let mut repaired = 0;
+        for &first in &mapped {
+            for &second in &mapped {
+                let word = format!("{first}{second}");
+                if repair.repair_word(&word).is_some() {
+                    repaired += 1;
+                    assert!(word.as_bytes().contains(&0xC3), "{word:?}");
+                }
+            }
+        }
+        assert!(repaired > 1000, "only {repaired} pairs were repairable");
     }
 }

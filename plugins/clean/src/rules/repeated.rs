@@ -5,19 +5,25 @@
 
 use crate::lines::{comparable, is_blank};
 use crate::report::Change;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// Removes every paragraph of several lines, then every line, whose
 /// comparable form (at least `min_chars` characters long) was already seen.
-pub fn apply(text: &str, min_chars: usize) -> (String, Change) {
+pub fn apply(text: &str, min_chars: usize) -> (Cow<'_, str>, Change) {
     let mut change = Change::default();
     let long_enough = |key: &str| key.chars().count() >= min_chars.max(1);
     let mut seen_paragraphs = HashSet::new();
     let mut seen_lines = HashSet::new();
     let mut kept = Vec::new();
     for paragraph in paragraphs(text) {
+        // A blank line's key is empty, never long enough to count.
+        let keys: Vec<String> = paragraph.iter().map(|line| comparable(line)).collect();
         if paragraph.len() > 1 {
-            let key = comparable(&paragraph.join(" "));
+            // The lines of a paragraph are not blank, so their comparable
+            // forms joined with a space are the paragraph's: case folding
+            // does not look across a space, nor does collapsing.
+            let key = keys.join(" ");
             if long_enough(&key) && !seen_paragraphs.insert(key) {
                 for line in paragraph {
                     change.record(line.trim());
@@ -25,18 +31,18 @@ pub fn apply(text: &str, min_chars: usize) -> (String, Change) {
                 continue;
             }
         }
-        for line in paragraph {
-            if !is_blank(line) {
-                let key = comparable(line);
-                if long_enough(&key) && !seen_lines.insert(key) {
-                    change.record(line.trim());
-                    continue;
-                }
+        for (line, key) in paragraph.into_iter().zip(keys) {
+            if long_enough(&key) && !seen_lines.insert(key) {
+                change.record(line.trim());
+                continue;
             }
             kept.push(line);
         }
     }
-    (kept.join("\n"), change)
+    if change.count == 0 {
+        return (Cow::Borrowed(text), change);
+    }
+    (Cow::Owned(kept.join("\n")), change)
 }
 
 /// Splits `text` into paragraphs (runs of non-blank lines) and single blank

@@ -6,6 +6,7 @@
 
 use crate::lines::{comparable, ends_sentence, is_blank, visible_len};
 use crate::report::Change;
+use std::borrow::Cow;
 
 /// A trailer line longer than this is a paragraph, not a credit.
 const MAX_TRAILER_LINE_CHARS: usize = 150;
@@ -50,7 +51,7 @@ impl SourceLineRemoval {
         }
     }
 
-    pub fn apply(&self, text: &str) -> (String, Change) {
+    pub fn apply<'t>(&self, text: &'t str) -> (Cow<'t, str>, Change) {
         let mut change = Change::default();
         let mut lines: Vec<&str> = text.split('\n').collect();
         let mut previous = None;
@@ -64,7 +65,10 @@ impl SourceLineRemoval {
             change.record(lines.remove(last).trim());
             previous = Some(kind);
         }
-        (lines.join("\n"), change)
+        if change.count == 0 {
+            return (Cow::Borrowed(text), change);
+        }
+        (Cow::Owned(lines.join("\n")), change)
     }
 
     /// Which kind of trailer `line` is, if any; `below` is the kind of the
@@ -122,7 +126,7 @@ mod tests {
     use super::*;
     use crate::config::Config;
 
-    fn remove(text: &str) -> (String, Change) {
+    fn remove(text: &str) -> (Cow<'_, str>, Change) {
         let config = Config::default();
         SourceLineRemoval::new(
             &config.source_prefixes,
@@ -146,7 +150,8 @@ mod tests {
             "منبع: ایسنا",
             "स्रोत: पीटीआई",
         ] {
-            let (text, change) = remove(&format!("Body.\n\n{trailer}\n"));
+            let text = format!("Body.\n\n{trailer}\n");
+            let (text, change) = remove(&text);
             assert_eq!(text, "Body.\n\n", "{trailer}");
             assert_eq!(change.changed, [trailer]);
         }

@@ -5,8 +5,9 @@
 
 use crate::lines::{comparable, is_blank};
 use crate::report::Change;
+use std::borrow::Cow;
 
-pub fn apply(text: &str, title: Option<&str>) -> (String, Change) {
+pub fn apply<'t>(text: &'t str, title: Option<&str>) -> (Cow<'t, str>, Change) {
     let mut change = Change::default();
     let mut lines: Vec<&str> = text.split('\n').collect();
     match title.map(comparable).filter(|title| !title.is_empty()) {
@@ -29,7 +30,10 @@ pub fn apply(text: &str, title: Option<&str>) -> (String, Change) {
             }
         }
     }
-    (lines.join("\n"), change)
+    if change.count == 0 {
+        return (Cow::Borrowed(text), change);
+    }
+    (Cow::Owned(lines.join("\n")), change)
 }
 
 #[cfg(test)]
