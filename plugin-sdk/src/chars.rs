@@ -1,4 +1,5 @@
-//! `char::is_alphabetic` and `char::is_alphanumeric`, fast on any script.
+//! `char::is_alphabetic` and `char::is_alphanumeric`, fast on any script,
+//! and the blocks that have no case.
 //!
 //! The standard library answers a non-ASCII character with a search of its
 //! Unicode tables. Plugins ask once or more per character of every document,
@@ -32,6 +33,15 @@ pub fn is_alphanumeric(c: char) -> bool {
         Some(class) => class & (ALPHABETIC | NUMERIC) != 0,
         None => c.is_alphanumeric(),
     }
+}
+
+/// Whether `c` is in a block without a single cased letter: Hebrew to
+/// Tibetan (Arabic, Syriac, Thaana, the Indic scripts, Thai, Lao), CJK
+/// symbols, kana and ideographs, Hangul syllables. Such a character is its
+/// own lower case, which a plugin folding text then knows without the
+/// standard library's case tables (a test checks every one).
+pub fn is_caseless(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{0FFF}' | '\u{3000}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}')
 }
 
 const ALPHABETIC: u8 = 1;
@@ -76,6 +86,17 @@ static KNOWN: [AtomicU64; 16] = [const { AtomicU64::new(0) }; 16];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn caseless_blocks_have_no_case() {
+        for c in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_caseless(c))
+        {
+            assert!(c.to_lowercase().eq([c]), "{c:?} has a lower case");
+            assert!(!c.is_uppercase() && !c.is_lowercase(), "{c:?} is cased");
+        }
+    }
 
     #[test]
     fn the_answers_are_the_standard_librarys_for_every_character() {

@@ -3,6 +3,8 @@
 //! into words and spaces. All of it is script-neutral: nothing here assumes
 //! ASCII letters or punctuation.
 
+use docpipe_plugin_sdk::chars;
+
 /// Sentence-ending punctuation in the scripts docpipe meets: Latin, Arabic
 /// (`؟`), Urdu (`۔`), CJK (`。`, `！`, `？`, `｡`), Devanagari (`।`, `॥`),
 /// Armenian, Ethiopic, Syriac and the ellipsis.
@@ -94,7 +96,7 @@ fn to_lowercase(mut text: String) -> String {
         let unchanged = if c.is_ascii() {
             !c.is_ascii_uppercase()
         } else {
-            is_caseless(c) || c.to_lowercase().eq([c])
+            chars::is_caseless(c) || c.to_lowercase().eq([c])
         };
         if unchanged {
             continue;
@@ -108,13 +110,6 @@ fn to_lowercase(mut text: String) -> String {
     }
     lower.push_str(&text[copied_to..]);
     lower
-}
-
-/// Blocks without a single cased letter: Hebrew to Tibetan (Arabic, Syriac,
-/// Thaana, the Indic scripts, Thai, Lao), CJK symbols, kana and ideographs,
-/// Hangul syllables. A test checks every one of them.
-fn is_caseless(c: char) -> bool {
-    matches!(c, '\u{0590}'..='\u{0FFF}' | '\u{3000}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}')
 }
 
 /// Whether a line ends in terminal punctuation, possibly followed by closing
@@ -282,17 +277,6 @@ mod tests {
                 straightforward(&line),
                 "block {block:#x}"
             );
-        }
-    }
-
-    #[test]
-    fn caseless_blocks_have_no_case() {
-        for c in (0..=0x10FFFF)
-            .filter_map(char::from_u32)
-            .filter(|&c| is_caseless(c))
-        {
-            assert!(c.to_lowercase().eq([c]), "{c:?} has a lower case");
-            assert!(!c.is_uppercase() && !c.is_lowercase(), "{c:?} is cased");
         }
     }
 

@@ -5,6 +5,7 @@
 //! unit for comparing Chinese and Japanese text without a dictionary.
 
 use crate::words;
+use docpipe_plugin_sdk::chars;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 
@@ -133,13 +134,6 @@ fn is_ideographic(c: char) -> bool {
         | '\u{20000}'..='\u{2FA1F}')
 }
 
-/// Blocks without a single cased letter, whose lower case needs no table
-/// lookup: Hebrew to Tibetan (Arabic and the Indic scripts among them), CJK
-/// symbols, kana and ideographs, Hangul syllables. A test checks each.
-fn is_caseless(c: char) -> bool {
-    matches!(c, '\u{0590}'..='\u{0FFF}' | '\u{3000}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}')
-}
-
 /// Lower-cases `word` into `out`, dropping Arabic diacritics and tatweel and
 /// writing the alef forms as bare alef and alef maqsura as ya, as Arabic
 /// search engines do: the same word is often written both ways in one text.
@@ -151,7 +145,7 @@ fn fold(word: &str, out: &mut String) {
             'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
             'ى' => out.push('ي'),
             _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-            _ if is_caseless(c) => out.push(c),
+            _ if chars::is_caseless(c) => out.push(c),
             _ => out.extend(c.to_lowercase()),
         }
     }
@@ -168,16 +162,6 @@ mod tests {
             .iter()
             .map(|&(id, _)| id)
             .collect()
-    }
-
-    #[test]
-    fn caseless_blocks_lower_to_themselves() {
-        for c in (0..=0x10FFFF)
-            .filter_map(char::from_u32)
-            .filter(|&c| is_caseless(c))
-        {
-            assert!(c.to_lowercase().eq([c]), "{c:?}");
-        }
     }
 
     #[test]
