@@ -48,6 +48,7 @@ pub mod lang;
 pub mod log;
 mod plugin;
 pub mod testing;
+pub mod words;
 
 pub use docpipe_contract::{
     Artifact, ArtifactMode, Document, PluginError, PluginKind, PluginManifest, INTERFACE_VERSION,

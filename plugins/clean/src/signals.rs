@@ -5,10 +5,9 @@
 
 use crate::config::DropThresholds;
 use crate::lines::{comparable, ends_sentence, is_blank};
-use docpipe_plugin_sdk::JsonSchema;
+use docpipe_plugin_sdk::{words, JsonSchema};
 use serde::Serialize;
 use std::collections::HashSet;
-use unicode_segmentation::UnicodeSegmentation;
 
 /// Quality signals of one cleaned text.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, JsonSchema)]
@@ -33,7 +32,7 @@ pub struct QualitySignals {
 
 impl QualitySignals {
     pub fn measure(text: &str) -> Self {
-        let words: Vec<&str> = text.unicode_words().collect();
+        let words: Vec<&str> = words::words(text).collect();
         let word_chars: usize = words.iter().map(|word| word.chars().count()).sum();
         let symbols =
             text.matches('#').count() + text.matches("...").count() + text.matches('…').count();

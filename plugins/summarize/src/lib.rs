@@ -3,14 +3,11 @@
 //! each chosen sentence is located in the text by char offsets that give back
 //! exactly its words. The same input always gives the same summary.
 
-#[cfg(test)]
-mod generated_texts;
 mod ranking;
 mod selection;
 mod sentence_bounds;
 mod sentences;
 mod terms;
-mod words;
 
 use docpipe_plugin_sdk::{export_plugin, JsonSchema, Plugin, PluginError, Verdict};
 use serde::{Deserialize, Serialize};
@@ -244,6 +241,7 @@ export_plugin!(Summarize);
 mod tests {
     use super::*;
     use docpipe_plugin_sdk::testing::Harness;
+    use docpipe_plugin_sdk::words;
     use serde_json::{json, Value};
 
     fn summarize(config: Value, text: &str) -> Value {

@@ -101,7 +101,7 @@ fn boundaries(text: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generated_texts::generated_texts;
+    use docpipe_plugin_sdk::testing::generated_texts;
 
     fn assert_same_as_unicode_segmentation(text: &str) {
         let expected: Vec<(usize, &str)> = text.split_sentence_bound_indices().collect();

@@ -11,8 +11,8 @@
 //! is left out: it is not part of the first sentence.
 
 use crate::sentence_bounds::sentence_segments;
-use crate::words;
 use docpipe_plugin_sdk::chars;
+use docpipe_plugin_sdk::words;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// One sentence, trimmed, located in the text by offsets in Unicode scalar

@@ -4,8 +4,8 @@
 //! UAX #29 gives one character at a time, become character bigrams, the usual
 //! unit for comparing Chinese and Japanese text without a dictionary.
 
-use crate::words;
 use docpipe_plugin_sdk::chars;
+use docpipe_plugin_sdk::words;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 
