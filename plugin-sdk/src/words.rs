@@ -105,6 +105,15 @@ mod tests {
     use super::*;
     use crate::testing::generated_texts;
 
+    /// `words` gives `unicode_words`'s words on each generated text.
+    fn assert_words_are_unicode_words(pieces: &'static [&'static str], count: usize, seed: u64) {
+        for text in generated_texts(pieces, count, 10, seed) {
+            let ours: Vec<&str> = words(&text).collect();
+            let theirs: Vec<&str> = text.unicode_words().collect();
+            assert_eq!(ours, theirs, "text: {text:?}");
+        }
+    }
+
     #[test]
     fn ascii_words_are_the_unicode_words() {
         const PIECES: &[&str] = &[
@@ -134,11 +143,7 @@ mod tests {
             "x:y",
             "http://a.b/c",
         ];
-        for text in generated_texts(PIECES, 5000, 10, 0x9e37_79b9_7f4a_7c15) {
-            let fast: Vec<&str> = words(&text).collect();
-            let general: Vec<&str> = text.unicode_words().collect();
-            assert_eq!(fast, general, "text: {text:?}");
-        }
+        assert_words_are_unicode_words(PIECES, 5000, 0x9e37_79b9_7f4a_7c15);
     }
 
     #[test]
@@ -176,11 +181,7 @@ mod tests {
             "😀",
             "x.y",
         ];
-        for text in generated_texts(PIECES, 3000, 10, 0x2545_f491_4f6c_dd1d) {
-            let ours: Vec<&str> = words(&text).collect();
-            let theirs: Vec<&str> = text.unicode_words().collect();
-            assert_eq!(ours, theirs, "text: {text:?}");
-        }
+        assert_words_are_unicode_words(PIECES, 3000, 0x2545_f491_4f6c_dd1d);
     }
 
     #[test]

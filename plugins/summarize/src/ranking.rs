@@ -123,7 +123,7 @@ fn graph_centrality(sentences: &[SentenceTerms], vocabulary: usize) -> Vec<f64> 
         .iter()
         .map(|s| (1.0 + s.counts.len() as f64).ln())
         .collect();
-    // weights[from * count + to], then each row scaled to sum 1.
+    // weights[from * count + to]; the edges are read out of it below.
     let mut weights = vec![0.0; count * count];
     // The sentences holding each term, ascending (term by term, as one
     // list): two sentences share as many terms as there are lists holding
@@ -179,7 +179,7 @@ fn graph_centrality(sentences: &[SentenceTerms], vocabulary: usize) -> Vec<f64> 
     let mut edges: Vec<(u32, f64)> = Vec::new();
     let mut row_ends: Vec<usize> = Vec::with_capacity(count);
     for row in weights.chunks(count) {
-        let sum: f64 = row.iter().filter(|&&w| w != 0.0).sum();
+        let sum: f64 = row.iter().sum();
         edges.extend(
             row.iter()
                 .enumerate()
