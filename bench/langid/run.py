@@ -5,7 +5,7 @@ score.py, times them on ~4 KB documents with one job, and prints a table
 beside the peers' published accuracy on the same data.
 
     python3 bench/langid/run.py [EVAL_DIR] [--docpipe BIN] [--components DIR]
-                                [--baseline DIR] [--rounds N]
+                                [--baseline DIR] [--rounds N] [--model FILE]
 
 EVAL_DIR defaults to ../shared/eval relative to the repository root. The
 components default to plugins/components/; build fresh ones with
@@ -13,6 +13,11 @@ components default to plugins/components/; build fresh ones with
 --baseline names a directory of earlier builds of both (e.g. the committed
 plugins/components/ of another checkout), measured in the same run, since
 speeds on a shared machine only compare within one run.
+--model names a model table written by `docpipe-langdetect-model` (e.g.
+every n-gram of lingua's models), handed to `langdetect` as its `model`
+resource in one more row; the table's sha256 is pinned in the pipeline file,
+as a user would pin it, and what reading it costs once per instance is
+measured as the extra time of `docpipe check` with it.
 """
 
 import argparse
@@ -25,6 +30,8 @@ import subprocess
 import sys
 import statistics
 import tempfile
+import time
+import hashlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,8 +50,12 @@ PEERS = [
 ]
 
 
-def pipeline(input_path: Path, plugin: Path, config: dict) -> str:
+def pipeline(input_path: Path, plugin: Path, config: dict, model: Path | None = None) -> str:
     table = ", ".join(f"{k} = {json.dumps(v)}" for k, v in config.items())
+    resources = ""
+    if model:
+        digest = hashlib.sha256(model.read_bytes()).hexdigest()
+        resources = f'resources.model = {{ path = "{model}", sha256 = "{digest}" }}\n'
     return f"""[input]
 paths = ["{input_path}"]
 format = "jsonl"
@@ -53,7 +64,7 @@ format = "jsonl"
 id = "lang"
 plugin = "{plugin}"
 config = {{ {table} }}
-
+{resources}
 [[stages]]
 id = "jsonl"
 plugin = "builtin:export"
@@ -65,11 +76,11 @@ directory = "out"
 
 
 def run(docpipe: Path, work: Path, name: str, input_path: Path, plugin: Path,
-        config: dict, jobs: int | None) -> dict:
+        config: dict, jobs: int | None, model: Path | None = None) -> dict:
     """Run one pipeline; return its run summary."""
     directory = work / name
     directory.mkdir()
-    (directory / "pipeline.toml").write_text(pipeline(input_path, plugin, config))
+    (directory / "pipeline.toml").write_text(pipeline(input_path, plugin, config, model))
     command = [str(docpipe), "run", "pipeline.toml", "--no-progress"]
     if jobs:
         command += ["--jobs", str(jobs)]
@@ -77,6 +88,24 @@ def run(docpipe: Path, work: Path, name: str, input_path: Path, plugin: Path,
     if done.returncode != 0:
         sys.exit(f"{name}: docpipe failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return json.loads((directory / "out" / "run-summary.json").read_text())
+
+
+def check_seconds(docpipe: Path, work: Path, name: str, input_path: Path, components: Path,
+                  model: Path) -> float:
+    """How much longer `docpipe check` takes with the model resource than without."""
+    seconds = []
+    for variant, resource in (("plain", None), ("model", model)):
+        directory = work / f"{name}-{variant}"
+        directory.mkdir()
+        (directory / "pipeline.toml").write_text(
+            pipeline(input_path, components / "langdetect.wasm", {}, resource))
+        start = time.perf_counter()
+        done = subprocess.run([str(docpipe), "check", "pipeline.toml"], cwd=directory,
+                              capture_output=True, text=True)
+        seconds.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            sys.exit(f"{name}: docpipe check failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return seconds[1] - seconds[0]
 
 
 def score(eval_dir: Path, gold: Path, output: Path) -> dict:
@@ -166,6 +195,8 @@ def main() -> None:
     parser.add_argument("--components", default=str(ROOT / "plugins" / "components"))
     parser.add_argument("--baseline", help="a directory of earlier builds of the same "
                         "components, measured in the same run for comparison")
+    parser.add_argument("--model", help="a model table (docpipe-langdetect-model) to hand "
+                        "`langdetect` as its `model` resource, in a row of its own")
     parser.add_argument("--rounds", type=int, default=1,
                         help="time every plugin this many times, the order rotating each round, "
                              "and give the median (default 1)")
@@ -174,6 +205,7 @@ def main() -> None:
     gold = eval_dir / "langid" / "lingua-dev.jsonl"
     docpipe = Path(args.docpipe).resolve()
     components = Path(args.components).resolve()
+    model = Path(args.model).resolve() if args.model else None
 
     whatlang_languages = supported_by(eval_dir, "whatlang")
     results = {}
@@ -183,17 +215,24 @@ def main() -> None:
         speed_docs = four_kb_documents(gold, speed_input)
 
         def rate(name: str, plugin: Path, config: dict) -> float:
-            summary = run(docpipe, work, name, speed_input, plugin, config, 1)
+            summary = run(docpipe, work, name, speed_input, plugin, config, 1, resource(name))
             return speed_docs / next(s["seconds"] for s in summary["stages"] if s["id"] == "lang")
+
+        def resource(name: str) -> Path | None:
+            return model if name.startswith("langdetect-model") else None
 
         runs = [(name, f"`{name}` (this run)", components / f"{name}.wasm")
                 for name in PLUGINS]
+        if model:
+            runs.append(("langdetect-model", f"`langdetect` + `model` resource ({model.name})",
+                         components / "langdetect.wasm"))
         if args.baseline:
             runs += [(f"{name}-baseline", f"`{name}` (baseline, same run)",
                       Path(args.baseline).resolve() / f"{name}.wasm") for name in PLUGINS]
         measured = {}
         for name, label, plugin in runs:
-            run(docpipe, work, f"{name}-accuracy", gold, plugin, NO_THRESHOLDS, None)
+            run(docpipe, work, f"{name}-accuracy", gold, plugin, NO_THRESHOLDS, None,
+                resource(name))
             output = work / f"{name}-accuracy" / "out" / "documents.jsonl"
             accuracy = score(eval_dir, gold, output)
             subset = {}
@@ -221,6 +260,10 @@ def main() -> None:
             results[label] = (accuracy, subset, statistics.median(rates[label]), long_accuracy,
                              plugin.stat().st_size)
         floor = statistics.median(rates["floor"])
+        if model:
+            load_cost = statistics.median(
+                check_seconds(docpipe, work, f"check-{i}", speed_input, components, model)
+                for i in range(max(args.rounds, 3)))
 
     def cell(value: tuple) -> str:
         return f"{value[0] * 100:.1f}% ({value[1]})"
@@ -243,6 +286,11 @@ def main() -> None:
           f"({NO_THRESHOLDS}); ~4 KB docs: {speed_docs} documents of ~{DOC_BYTES} bytes "
           f"joined from each language's sentences, default config; speed: `lang` stage time "
           f"from the run summary, --jobs 1, median of {args.rounds} round(s)")
+    if model:
+        print(f"\n`model` resource ({model.name}, {model.stat().st_size / 1e6:.1f} MB): "
+              f"`docpipe check` takes {load_cost * 1000:.0f} ms longer with it than without "
+              f"(median of {max(args.rounds, 3)}): reading and hashing the file, copying it into "
+              f"one instance and checking the table, paid once per instance")
 
 
 if __name__ == "__main__":

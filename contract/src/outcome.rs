@@ -25,6 +25,23 @@ impl PluginError {
         }
     }
 
+    /// The code of [`PluginError::invalid_resource`].
+    pub const INVALID_RESOURCE: &'static str = "invalid-resource";
+
+    /// The resource `name` the stage declares is not what the plugin can
+    /// use; the host reports it at that resource's entry in the pipeline
+    /// file rather than at the config.
+    pub fn invalid_resource(name: &str, message: impl Into<String>) -> Self {
+        PluginError::new(Self::INVALID_RESOURCE, message).at(format!("/{name}"))
+    }
+
+    /// The resource name an [`PluginError::invalid_resource`] error is about.
+    pub fn resource_name(&self) -> Option<&str> {
+        (self.code == Self::INVALID_RESOURCE)
+            .then(|| self.pointer.as_deref()?.strip_prefix('/'))
+            .flatten()
+    }
+
     /// The same error, pointing at a place in the config or document.
     pub fn at(mut self, pointer: impl Into<String>) -> Self {
         self.pointer = Some(pointer.into());

@@ -5,6 +5,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// A pipeline file (TOML, YAML or JSON), exactly as parsed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -119,6 +120,24 @@ pub struct RawStage {
     /// Instance policy for this stage, overriding the pipeline's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<InstancePolicy>,
+    /// Read-only data files the plugin may read by name (a larger model, a
+    /// word list), each pinned by sha256. The plugin still gets no
+    /// filesystem: the host reads and checks the file and hands the plugin
+    /// its bytes when asked.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub resources: BTreeMap<String, RawResource>,
+}
+
+/// One entry of a stage's `resources`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawResource {
+    /// The file, relative to the pipeline file.
+    pub path: String,
+    /// Its sha256 (hex), as `sha256sum` prints it: required, and a file
+    /// whose contents differ is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 /// Resource limits of a stage; each unset one falls back to the pipeline's,

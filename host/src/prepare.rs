@@ -5,14 +5,17 @@
 use crate::builtin;
 use crate::contract::{self, FindingKind};
 use crate::pipeline::{
-    Anchor, DiagnosticKind, Pipeline, PipelineDiagnostic, PipelineErrors, PluginRef,
+    Anchor, DiagnosticKind, Pipeline, PipelineDiagnostic, PipelineErrors, PluginRef, StageSpec,
 };
 use crate::plugin_source::{self, SourceError};
 use crate::run::{IdleInstances, Stage};
-use crate::runtime::{EngineOptions, LoadedPlugin, Runtime, StageLimits};
+use crate::runtime::PluginInstance;
+use crate::runtime::{EngineOptions, LoadedPlugin, Runtime, StageLimits, StageResources};
 use crate::schema_check::{known_keys, SchemaCheck};
 use docpipe_contract::pipeline::{ContractMode, InstancePolicy};
-use std::collections::HashMap;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// A pipeline whose plugins are loaded and configured.
@@ -54,6 +57,7 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
     })?;
 
     let mut loaded: HashMap<String, Loaded> = HashMap::new();
+    let mut read_resources: HashMap<PathBuf, Arc<[u8]>> = HashMap::new();
     let mut problems = Vec::new();
     let mut stages = Vec::new();
     for spec in &pipeline.stages {
@@ -100,6 +104,10 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
             memory_bytes: spec.limits.memory_bytes,
             timeout: spec.limits.timeout,
             max_output_bytes: spec.limits.max_output_bytes,
+        };
+        let Some(resources) = stage_resources(&pipeline, spec, &mut read_resources, &mut problems)
+        else {
+            continue;
         };
         let config = serde_json::Value::Object(spec.config.clone());
         let config_json = config.to_string();
@@ -163,9 +171,30 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
         // error before any document runs, pointing at the offending key. A
         // stage that reuses instances keeps it for its first document.
         let mut configured = None;
-        match config_valid.then(|| plugin.instantiate(&config_json, limits)) {
+        match config_valid.then(|| plugin.instantiate(&config_json, limits, &resources)) {
             None => {}
-            Some(Ok(Ok(instance))) => configured = Some(instance),
+            Some(Ok(Ok(instance))) => {
+                problems.extend(unread_resources(&pipeline, spec, &plugin, &instance));
+                configured = Some(instance);
+            }
+            Some(Ok(Err(e)))
+                if e.resource_name()
+                    .is_some_and(|name| spec.resources.iter().any(|r| r.name == name)) =>
+            {
+                let name = e.resource_name().unwrap_or_default();
+                problems.push(pipeline.diagnostic_at(
+                    &pipeline.stage_path(spec.index).join("resources").join(name),
+                    Anchor::Value,
+                    DiagnosticKind::InvalidConfig,
+                    format!(
+                        "stage `{}` ({}) refused its resource `{name}`: {}",
+                        spec.id,
+                        plugin.label(),
+                        e.message
+                    ),
+                    "refused by the plugin",
+                ));
+            }
             Some(Ok(Err(e))) => {
                 let pointer = e.pointer.clone().unwrap_or_default();
                 problems.push(pipeline.config_diagnostic(
@@ -194,6 +223,7 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
             plugin,
             config_json,
             limits,
+            resources,
             on_error: spec.on_error,
             instances: spec.instances,
             output_check: (pipeline.contracts != ContractMode::Off).then_some(output_check),
@@ -299,6 +329,114 @@ fn builtin_outputs(runtime: &Runtime) -> Vec<(String, serde_json::Value)> {
                 plugin.label().to_string(),
                 plugin.manifest().output_schema.clone(),
             )
+        })
+        .collect()
+}
+
+/// Read the stage's resources and check each against its pin. A file two
+/// stages name is read once. `None` when one cannot be used: its problem is
+/// in `problems`, and the stage cannot be configured as the file says.
+fn stage_resources(
+    pipeline: &Pipeline,
+    spec: &StageSpec,
+    read: &mut HashMap<PathBuf, Arc<[u8]>>,
+    problems: &mut Vec<PipelineDiagnostic>,
+) -> Option<StageResources> {
+    let mut resources = BTreeMap::new();
+    let mut usable = true;
+    for resource in &spec.resources {
+        let at = pipeline
+            .stage_path(spec.index)
+            .join("resources")
+            .join(resource.name.as_str());
+        let bytes = match read.get(&resource.path) {
+            Some(bytes) => Arc::clone(bytes),
+            None => match std::fs::read(&resource.path) {
+                Ok(bytes) => {
+                    let bytes: Arc<[u8]> = bytes.into();
+                    read.insert(resource.path.clone(), Arc::clone(&bytes));
+                    bytes
+                }
+                Err(e) => {
+                    problems.push(pipeline.diagnostic_at(
+                        &at.join("path"),
+                        Anchor::Value,
+                        DiagnosticKind::ResourceNotFound,
+                        format!(
+                            "stage `{}`: cannot read resource `{}` ({}): {e}",
+                            spec.id,
+                            resource.name,
+                            resource.path.display()
+                        ),
+                        "unreadable",
+                    ));
+                    usable = false;
+                    continue;
+                }
+            },
+        };
+        let digest = hex::encode(Sha256::digest(&bytes));
+        if digest != resource.sha256 {
+            problems.push(
+                pipeline
+                    .diagnostic_at(
+                        &at.join("sha256"),
+                        Anchor::Value,
+                        DiagnosticKind::ResourcePin,
+                        format!(
+                            "stage `{}`: resource `{}` ({}) has sha256 {digest}, not the one pinned",
+                            spec.id,
+                            resource.name,
+                            resource.path.display()
+                        ),
+                        "pinned here",
+                    )
+                    .with_help(
+                        "the file changed since it was pinned: restore it, or pin the new digest if the change is intended",
+                    ),
+            );
+            usable = false;
+            continue;
+        }
+        resources.insert(resource.name.clone(), bytes);
+    }
+    usable.then(|| StageResources::new(resources))
+}
+
+/// A warning for each resource the stage declares that its plugin did not
+/// read when configured: most likely a misspelt name the plugin never asks
+/// for, which would otherwise pass unnoticed.
+fn unread_resources(
+    pipeline: &Pipeline,
+    spec: &StageSpec,
+    plugin: &LoadedPlugin,
+    instance: &PluginInstance,
+) -> Vec<PipelineDiagnostic> {
+    spec.resources
+        .iter()
+        .filter(|resource| !instance.resources_read().contains(&resource.name))
+        .map(|resource| {
+            let at = pipeline
+                .stage_path(spec.index)
+                .join("resources")
+                .join(resource.name.as_str());
+            pipeline
+                .diagnostic_at(
+                    &at,
+                    Anchor::Key,
+                    DiagnosticKind::UnusedResource,
+                    format!(
+                        "stage `{}`: plugin `{}` did not read resource `{}` when configured",
+                        spec.id,
+                        plugin.label(),
+                        resource.name
+                    ),
+                    "not read",
+                )
+                .with_help(format!(
+                    "check the name against what `{}` reads (its documentation); the resource is ignored",
+                    plugin.label()
+                ))
         })
         .collect()
 }

@@ -47,6 +47,7 @@ mod glue;
 pub mod lang;
 pub mod log;
 mod plugin;
+pub mod resource;
 pub mod testing;
 pub mod words;
 

@@ -19,6 +19,14 @@ impl<P: Plugin> Harness<P> {
         })
     }
 
+    /// Configure the plugin as a stage that declares `resources` (name and
+    /// bytes) would: [`crate::resource::read`] finds them while it is
+    /// configured.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn with_resources(config: Value, resources: &[(&str, &[u8])]) -> Result<Self, PluginError> {
+        with_resources(resources, || Self::new(config))
+    }
+
     /// The manifest the component would report.
     pub fn manifest() -> PluginManifest {
         glue::manifest::<P>("0.0.0-test")
@@ -39,6 +47,15 @@ impl<P: Plugin> Harness<P> {
             Outcome::Drop { .. } => Ok(None),
         }
     }
+}
+
+/// Run `f` (typically a plugin's `new`, or [`Harness::new`]) with
+/// `resources` readable through [`crate::resource::read`] on this thread, as
+/// the host offers a stage the resources its pipeline declares. Outside `f`
+/// no resource is readable.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn with_resources<R>(resources: &[(&str, &[u8])], f: impl FnOnce() -> R) -> R {
+    crate::resource::native::with(resources, f)
 }
 
 /// For language detectors: run each `(expected code, text)` through a fresh

@@ -10,6 +10,7 @@ mod docs;
 mod extract;
 mod output;
 mod plugins;
+mod resources;
 mod resume;
 mod run;
 mod sandbox;

@@ -37,6 +37,12 @@ pub enum DiagnosticKind {
     InvalidSha256,
     /// `sha256` set on a builtin plugin, where it means nothing.
     IgnoredSha256,
+    /// A stage resource whose file does not exist.
+    ResourceNotFound,
+    /// A stage resource without a `sha256` pin, or whose file differs from it.
+    ResourcePin,
+    /// A stage resource the plugin did not read when it was configured.
+    UnusedResource,
     /// Two stages with the same id.
     DuplicateStageId,
     /// A stage whose id is empty.
@@ -77,6 +83,9 @@ impl DiagnosticKind {
             DiagnosticKind::PluginNotFound => "docpipe::pipeline::plugin_not_found",
             DiagnosticKind::InvalidSha256 => "docpipe::pipeline::invalid_sha256",
             DiagnosticKind::IgnoredSha256 => "docpipe::pipeline::ignored_sha256",
+            DiagnosticKind::ResourceNotFound => "docpipe::pipeline::resource_not_found",
+            DiagnosticKind::ResourcePin => "docpipe::pipeline::resource_pin",
+            DiagnosticKind::UnusedResource => "docpipe::pipeline::unused_resource",
             DiagnosticKind::DuplicateStageId => "docpipe::pipeline::duplicate_stage_id",
             DiagnosticKind::EmptyStageId => "docpipe::pipeline::empty_stage_id",
             DiagnosticKind::InvalidLimit => "docpipe::pipeline::invalid_limit",
@@ -98,6 +107,7 @@ impl DiagnosticKind {
             DiagnosticKind::NoStages
             | DiagnosticKind::NoInput
             | DiagnosticKind::IgnoredSha256
+            | DiagnosticKind::UnusedResource
             | DiagnosticKind::Unproven => Severity::Warning,
             _ => Severity::Error,
         }

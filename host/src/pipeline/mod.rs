@@ -27,7 +27,7 @@ use std::sync::Arc;
 pub use diagnostic::{Anchor, DiagnosticKind, PipelineDiagnostic, PipelineErrors};
 pub use docpipe_contract::pipeline::{ContractMode, ErrorPolicy, InputFormat, RawPipeline};
 pub use source::{DocumentPath, PathSegment, SourceFile, SourceFormat};
-pub use spec::{InputSpec, Limits, OutputSpec, Pipeline, PluginRef, StageSpec};
+pub use spec::{InputSpec, Limits, OutputSpec, Pipeline, PluginRef, ResourceSpec, StageSpec};
 pub use validate::validate;
 
 /// Reads, parses and validates the pipeline file at `path`; `builtins` are

@@ -86,8 +86,22 @@ pub struct StageSpec {
     pub on_error: ErrorPolicy,
     /// Effective instance policy: the stage's, else the pipeline's.
     pub instances: InstancePolicy,
+    /// Read-only files the plugin may read by name, in name order.
+    pub resources: Vec<ResourceSpec>,
     /// Position in `stages`, for pointing back into the file.
     pub index: usize,
+}
+
+/// A read-only file a stage's plugin may read by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceSpec {
+    /// The name the plugin asks for.
+    pub name: String,
+    /// The file, joined to the pipeline file's directory; known to exist
+    /// when the pipeline was validated.
+    pub path: PathBuf,
+    /// Its pinned digest, 64 lowercase hexadecimal characters.
+    pub sha256: String,
 }
 
 /// Where a stage's plugin comes from.

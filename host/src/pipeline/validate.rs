@@ -14,7 +14,7 @@ use super::diagnostic::{
     nearest, quoted_list, Anchor, DiagnosticKind, PipelineDiagnostic, PipelineErrors,
 };
 use super::source::{DocumentPath, SourceFile};
-use super::spec::{InputSpec, Limits, OutputSpec, Pipeline, PluginRef, StageSpec};
+use super::spec::{InputSpec, Limits, OutputSpec, Pipeline, PluginRef, ResourceSpec, StageSpec};
 
 const SIZE_EXAMPLES: &str = "write a size such as \"256 MiB\", \"64MiB\" or \"1 GB\"";
 const DURATION_EXAMPLES: &str = "write a duration such as \"10s\", \"500ms\" or \"2m\"";
@@ -55,6 +55,7 @@ pub fn validate(
                 limits: check.limits(&stage.limits, &pipeline_limits, &path.join("limits")),
                 on_error: stage.on_error.unwrap_or(raw.on_error),
                 instances: stage.instances.unwrap_or(raw.instances),
+                resources: check.resources(stage, &path),
                 index,
             }
         })
@@ -304,23 +305,80 @@ impl<'a> Validation<'a> {
             .as_ref()
             .map(|digest| digest.to_ascii_lowercase());
         if let Some(digest) = &sha256 {
-            if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
-                let problem = self
-                    .at(
-                        &path.join("sha256"),
-                        Anchor::Value,
-                        DiagnosticKind::InvalidSha256,
-                        format!(
-                            "`{path}.sha256` is not a sha256 digest ({} characters)",
-                            digest.chars().count()
-                        ),
-                        "not 64 hexadecimal characters",
-                    )
-                    .with_help("write the digest as 64 hexadecimal characters, as `sha256sum plugin.wasm` prints it");
-                self.problem(problem);
-            }
+            self.sha256_format(digest, &path.join("sha256"));
         }
         PluginRef::File { path: file, sha256 }
+    }
+
+    /// The stage's resources: each must name a file and pin its digest, so
+    /// that a pipeline run twice gives its plugin the same bytes.
+    fn resources(&mut self, stage: &RawStage, path: &DocumentPath) -> Vec<ResourceSpec> {
+        let mut resources = Vec::new();
+        for (name, raw) in &stage.resources {
+            let at = path.join("resources").join(name.as_str());
+            let file = self.base_dir.join(&raw.path);
+            if !file.is_file() {
+                let problem = self
+                    .at(
+                        &at.join("path"),
+                        Anchor::Value,
+                        DiagnosticKind::ResourceNotFound,
+                        format!("resource file `{}` not found", file.display()),
+                        "no such file",
+                    )
+                    .with_help("resource paths are relative to the pipeline file");
+                self.problem(problem);
+            }
+            let Some(digest) = &raw.sha256 else {
+                let problem = self
+                    .at(
+                        &at,
+                        Anchor::Key,
+                        DiagnosticKind::ResourcePin,
+                        format!("resource `{at}` has no `sha256`: a resource must be pinned"),
+                        "not pinned",
+                    )
+                    .with_help(format!(
+                        "add `sha256 = \"<digest>\"` with the digest `sha256sum {}` prints",
+                        raw.path
+                    ));
+                self.problem(problem);
+                continue;
+            };
+            let digest = digest.to_ascii_lowercase();
+            if !self.sha256_format(&digest, &at.join("sha256")) {
+                continue;
+            }
+            resources.push(ResourceSpec {
+                name: name.clone(),
+                path: file,
+                sha256: digest,
+            });
+        }
+        resources
+    }
+
+    /// Whether `digest` is 64 hexadecimal characters; reports it if not.
+    fn sha256_format(&mut self, digest: &str, at: &DocumentPath) -> bool {
+        if digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return true;
+        }
+        let problem = self
+            .at(
+                at,
+                Anchor::Value,
+                DiagnosticKind::InvalidSha256,
+                format!(
+                    "`{at}` is not a sha256 digest ({} characters)",
+                    digest.chars().count()
+                ),
+                "not 64 hexadecimal characters",
+            )
+            .with_help(
+                "write the digest as 64 hexadecimal characters, as `sha256sum FILE` prints it",
+            );
+        self.problem(problem);
+        false
     }
 
     /// `raw` over `fallback`; an unreadable or out-of-range limit is reported

@@ -3,7 +3,7 @@
 //! configured instances waiting for their next document.
 
 use crate::runtime::{
-    FailureKind, LoadedPlugin, LogRecord, PluginInstance, StageFailure, StageLimits,
+    FailureKind, LoadedPlugin, LogRecord, PluginInstance, StageFailure, StageLimits, StageResources,
 };
 use crate::schema_check::SchemaCheck;
 use docpipe_contract::pipeline::{ErrorPolicy, InstancePolicy};
@@ -21,6 +21,8 @@ pub struct Stage {
     pub config_json: String,
     /// Limits for each document.
     pub limits: StageLimits,
+    /// The read-only resources the pipeline declares for the stage.
+    pub resources: StageResources,
     /// What a failure here does to the run.
     pub on_error: ErrorPolicy,
     /// Whether an instance serves one document or many.
@@ -135,7 +137,10 @@ impl Stage {
     }
 
     fn fresh(&self) -> Result<PluginInstance, StageFailure> {
-        match self.plugin.instantiate(&self.config_json, self.limits)? {
+        match self
+            .plugin
+            .instantiate(&self.config_json, self.limits, &self.resources)?
+        {
             Ok(instance) => Ok(instance),
             // `prepare` configured one instance with this very config, so
             // only a plugin that changes its mind gets here.

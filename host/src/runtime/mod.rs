@@ -12,4 +12,5 @@ pub use engine::{EngineOptions, Runtime};
 pub use failure::{FailureKind, StageFailure};
 pub use plugin::{
     ComponentBytes, LoadError, LoadedPlugin, LogRecord, PluginInstance, PluginSource, StageLimits,
+    StageResources,
 };

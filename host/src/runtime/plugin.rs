@@ -1,7 +1,8 @@
 //! A compiled, checked plugin and the per-document instances made from it.
 //!
 //! Loading refuses anything that is not a `docpipe:plugin` component of a
-//! supported version, and anything that imports more than the host's `log`.
+//! supported version, and anything that imports more than the host's `log`
+//! and `read-resource`.
 //! An instance may serve many documents; one that failed is never used
 //! again (the stage's instance policy decides the rest, see `run::stage`).
 
@@ -14,7 +15,9 @@ use docpipe_contract::{
 };
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, Linker};
@@ -137,7 +140,7 @@ pub enum LoadError {
     },
     /// The component imports the host interface with a function it lacks
     /// (built against a forged or newer WIT).
-    #[error("`{label}` imports `{function}` from `{PACKAGE}/host@{INTERFACE_VERSION}`, which docpipe does not provide: the host gives plugins only `log`; build it with docpipe-plugin-sdk")]
+    #[error("`{label}` imports `{function}` from `{PACKAGE}/host@{INTERFACE_VERSION}`, which docpipe does not provide: the host gives plugins only `log` and `read-resource`; build it with docpipe-plugin-sdk")]
     UnknownHostFunction {
         /// The plugin.
         label: String,
@@ -154,23 +157,41 @@ pub enum LoadError {
     },
 }
 
-/// Per-store state: limits and what the plugin logged.
+/// The read-only resources a stage's pipeline declares, by name, each
+/// already read and checked against its pinned sha256. Cheap to clone: every
+/// instance of the stage shares the bytes.
+#[derive(Debug, Clone, Default)]
+pub struct StageResources(Arc<BTreeMap<String, Arc<[u8]>>>);
+
+impl StageResources {
+    /// Resources by name.
+    pub fn new(resources: BTreeMap<String, Arc<[u8]>>) -> Self {
+        StageResources(Arc::new(resources))
+    }
+}
+
+/// Per-store state: limits, the stage's resources, and what the plugin
+/// logged and read.
 pub(crate) struct StoreState {
     memory_limit: u64,
     memory_limit_hit: bool,
     logs: Vec<LogRecord>,
     log_bytes: usize,
     logs_dropped: usize,
+    resources: StageResources,
+    resources_read: BTreeSet<String>,
 }
 
 impl StoreState {
-    fn new(memory_limit: u64) -> Self {
+    fn new(memory_limit: u64, resources: StageResources) -> Self {
         StoreState {
             memory_limit,
             memory_limit_hit: false,
             logs: Vec::new(),
             log_bytes: 0,
             logs_dropped: 0,
+            resources,
+            resources_read: BTreeSet::new(),
         }
     }
 }
@@ -190,6 +211,14 @@ impl bindings::Host for StoreState {
             LogLevel::Error => "error",
         };
         self.logs.push(LogRecord { level, message });
+    }
+
+    fn read_resource(&mut self, name: String) -> Option<Vec<u8>> {
+        // Copied into the instance's memory by the caller's allocator, so the
+        // stage's memory limit holds the resource too.
+        let bytes = self.resources.0.get(&name)?.to_vec();
+        self.resources_read.insert(name);
+        Some(bytes)
     }
 }
 
@@ -298,14 +327,19 @@ impl LoadedPlugin {
         &self.sha256
     }
 
-    /// A fresh instance, configured with `config` (JSON text), whose deadline
-    /// runs from now. A plugin-reported config error comes back as `Ok(Err)`.
+    /// A fresh instance, configured with `config` (JSON text) and able to
+    /// read `resources`, whose deadline runs from now. A plugin-reported
+    /// config error comes back as `Ok(Err)`.
     pub fn instantiate(
         &self,
         config: &str,
         limits: StageLimits,
+        resources: &StageResources,
     ) -> Result<Result<PluginInstance, PluginError>, StageFailure> {
-        let mut store = Store::new(&self.engine, StoreState::new(limits.memory_bytes));
+        let mut store = Store::new(
+            &self.engine,
+            StoreState::new(limits.memory_bytes, resources.clone()),
+        );
         store.limiter(|state| state);
         store.set_epoch_deadline(deadline_ticks(limits.timeout));
         let bindings = match self.pre.instantiate(&mut store) {
@@ -346,6 +380,11 @@ impl PluginInstance {
     /// How many documents this instance has been given so far.
     pub fn served(&self) -> u64 {
         self.served
+    }
+
+    /// The names of the resources the plugin has read so far.
+    pub fn resources_read(&self) -> &BTreeSet<String> {
+        &self.store.data().resources_read
     }
 
     /// Process `document` (JSON text) under a deadline that starts now.
@@ -465,7 +504,7 @@ fn check_outcome(outcome: bindings::Outcome, limits: StageLimits) -> Result<Outc
 }
 
 /// Everything `docpipe:plugin/host` has: a plugin may import no other name from it.
-const HOST_EXPORTS: [&str; 2] = ["log", "log-level"];
+const HOST_EXPORTS: [&str; 3] = ["log", "log-level", "read-resource"];
 
 /// Refuse components that do not speak our interface version, or that want
 /// imports the sandbox does not give.
@@ -533,7 +572,10 @@ fn check_interface(engine: &Engine, component: &Component, label: &str) -> Resul
 
 fn describe(engine: &Engine, pre: &DocpipePluginPre<StoreState>) -> Result<PluginManifest, String> {
     let limits = StageLimits::default();
-    let mut store = Store::new(engine, StoreState::new(limits.memory_bytes));
+    let mut store = Store::new(
+        engine,
+        StoreState::new(limits.memory_bytes, StageResources::default()),
+    );
     store.limiter(|state| state);
     store.set_epoch_deadline(deadline_ticks(limits.timeout));
     let bindings = pre.instantiate(&mut store).map_err(|e| format!("{e:#}"))?;

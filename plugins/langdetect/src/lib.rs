@@ -3,6 +3,9 @@
 //! lingua's high-accuracy scoring, reimplemented over a compact table that
 //! `build.rs` packs from the model crates and the component carries in its
 //! data segment: no model is loaded or parsed at start-up or per document.
+//! A pipeline may hand it a larger table as the resource `model` (every
+//! n-gram of lingua's models does not fit the 32 MB the component may
+//! weigh); that one is checked and read once, when an instance is configured.
 //! When the text is too short or the scores too close it answers `und`
 //! (undetermined) rather than a guess, because later stages trust the code.
 
@@ -16,7 +19,7 @@ use detector::{LanguageSet, ALL};
 use docpipe_plugin_sdk::lang::{
     self, Candidate, DetectorConfig, DetectorInput, DetectorOutput, Language, CANDIDATES,
 };
-use docpipe_plugin_sdk::{export_plugin, Plugin, PluginError, Verdict};
+use docpipe_plugin_sdk::{export_plugin, resource, Plugin, PluginError, Verdict};
 use languages::LANGUAGES;
 use model::Model;
 use rules::LetterRules;
@@ -24,19 +27,22 @@ use rules::LetterRules;
 /// The packed n-gram table (see `model.rs` and `build.rs`).
 static MODEL_BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model.bin"));
 
+/// The resource that replaces the built-in table.
+const MODEL_RESOURCE: &str = "model";
+
 /// A configured `langdetect` stage.
 #[derive(Debug)]
 pub struct LangDetect {
     config: DetectorConfig,
     allowed: LanguageSet,
-    model: Model<'static>,
+    model: Model,
     rules: LetterRules,
 }
 
 impl Plugin for LangDetect {
     const NAME: &'static str = "langdetect";
     const DESCRIPTION: &'static str =
-        "Detects the language (ISO 639) and script (ISO 15924) of the text accurately (lingua's models).";
+        "Detects the language (ISO 639) and script (ISO 15924) of the text accurately (lingua's models; reads a larger model table from the resource `model` if the stage declares one).";
     type Config = DetectorConfig;
     type Input = DetectorInput;
     type Output = DetectorOutput;
@@ -54,7 +60,7 @@ impl Plugin for LangDetect {
         Ok(LangDetect {
             config,
             allowed,
-            model: Model::new(MODEL_BYTES, LANGUAGES.len()),
+            model: model()?,
             rules: LetterRules::new(),
         })
     }
@@ -107,6 +113,25 @@ impl LangDetect {
         }
     }
 }
+
+// ANCHOR: model
+/// The table the stage's `model` resource holds, else the built-in one.
+fn model() -> Result<Model, PluginError> {
+    let codes: Vec<&str> = LANGUAGES.iter().map(|(code, _, _)| *code).collect();
+    match resource::read(MODEL_RESOURCE) {
+        None => Ok(Model::built_in(MODEL_BYTES, &codes)),
+        Some(bytes) => Model::parse(bytes.into(), &codes).map_err(|why| {
+            PluginError::invalid_resource(
+                MODEL_RESOURCE,
+                format!(
+                    "the resource `{MODEL_RESOURCE}` is not a model table for this plugin: {why}; \
+                     write one with `docpipe-langdetect-model` of the same docpipe version"
+                ),
+            )
+        }),
+    }
+}
+// ANCHOR_END: model
 
 /// The index in `LANGUAGES` of an ISO 639-1 or 639-3 code (`fa`, `fas`,
 /// `pes`, `nob`, `zho`, `cmn`...).
@@ -187,6 +212,47 @@ mod tests {
     fn each_language_of_the_hard_groups_is_told_apart() {
         let wrong = misdetected::<LangDetect>(json!({}), &HARD_GROUPS.concat());
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn a_model_resource_replaces_the_built_in_table() {
+        // A table with nothing but trigrams of one made-up language would
+        // answer differently; here the built-in table's own bytes, handed
+        // over as the resource, must give the same answers, and a stage
+        // whose resource is not a table is refused when configured.
+        let detect = |harness: &mut Harness<LangDetect>, text: &str| {
+            harness
+                .process_value(json!({"id": "a", "text": text}))
+                .unwrap()
+                .unwrap()["lang"]
+                .clone()
+        };
+        let mut built_in = Harness::<LangDetect>::new(json!({})).unwrap();
+        let mut handed =
+            Harness::<LangDetect>::with_resources(json!({}), &[("model", MODEL_BYTES)]).unwrap();
+        for (_, text) in HARD_GROUPS.concat() {
+            assert_eq!(detect(&mut handed, text), detect(&mut built_in, text));
+        }
+
+        let error = Harness::<LangDetect>::with_resources(json!({}), &[("model", b"not a table")])
+            .unwrap_err();
+        assert_eq!(error.resource_name(), Some("model"));
+        assert!(
+            error.message.contains(
+                "is not a model table for this plugin: it is not a langdetect model table"
+            ),
+            "{}",
+            error.message
+        );
+        let mut truncated = MODEL_BYTES.to_vec();
+        truncated.truncate(MODEL_BYTES.len() / 2);
+        let error =
+            Harness::<LangDetect>::with_resources(json!({}), &[("model", &truncated)]).unwrap_err();
+        assert!(
+            error.message.contains("it ends inside the"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

@@ -4,7 +4,14 @@
 //! writer ([`write_table`], run by `build.rs`) and the reader live here, so
 //! the layout is defined once.
 //!
-//! Layout (little-endian): a header of one u32 script mask per language, then
+//! The same bytes can come from outside the component: a pipeline may hand
+//! the plugin a larger table as the read-only resource `model` (built by
+//! `docpipe-langdetect-model`, in `model/`), which [`Model::parse`] checks
+//! before use, since it is not the one the plugin was built with.
+//!
+//! Layout (little-endian): [`MAGIC`], the u32 [`FORMAT`] version, the u32
+//! byte length of the language codes that follow (comma-separated, in table
+//! order), then one u32 script mask per language, then
 //! for each n-gram length 1 to 5 a table: `b` (u32, the bucket bits), `W`
 //! (u32, the table's u16 words), `2^b + 1` u32 bucket starts (in words), then
 //! `W` u16 words. An n-gram's 32-bit fingerprint picks its bucket by its high
@@ -23,6 +30,12 @@
 //! (chance: the table's distinct n-grams over 2^32, at most about 1 in 2,000)
 //! and borrow its probability: a small error, for a table several times
 //! smaller than one holding the n-grams themselves.
+
+/// The first bytes of a model table.
+pub const MAGIC: &[u8; 8] = b"DPLANGID";
+
+/// The layout's version; a reader refuses any other.
+pub const FORMAT: u32 = 1;
 
 /// Stored cost is `-ln(p) * COST_SCALE`, rounded and capped at 255.
 pub const COST_SCALE: f64 = 10.0;
@@ -55,6 +68,17 @@ pub fn extend(mut hash: u32, more: &str) -> u32 {
         hash = hash.wrapping_mul(0x0100_0193);
     }
     hash
+}
+
+/// Append the header for a table of `languages` (codes, in table order) to
+/// `out`: what [`Model::parse`] checks before trusting the rest.
+#[allow(dead_code)] // run by build.rs
+pub fn write_header(languages: &[&str], out: &mut Vec<u8>) {
+    let codes = languages.join(",");
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    out.extend_from_slice(&(codes.len() as u32).to_le_bytes());
+    out.extend_from_slice(codes.as_bytes());
 }
 
 /// Append the table of one n-gram length to `out`, from its entries
@@ -117,11 +141,21 @@ pub struct Table<'a> {
     words: &'a [u8],
 }
 
-/// The model: script masks and one table per n-gram length.
-#[derive(Debug, Clone, Copy)]
-pub struct Model<'a> {
-    masks: &'a [u8],
-    tables: [Table<'a>; MAX_ORDER],
+/// Where one table lies in the model bytes.
+#[derive(Debug, Clone)]
+struct TableAt {
+    bits: u32,
+    starts: std::ops::Range<usize>,
+    words: std::ops::Range<usize>,
+}
+
+/// The model: script masks and one table per n-gram length, over bytes it
+/// owns (a resource) or borrows (the table built into the component).
+#[derive(Debug)]
+pub struct Model {
+    bytes: std::borrow::Cow<'static, [u8]>,
+    masks: std::ops::Range<usize>,
+    tables: [TableAt; MAX_ORDER],
 }
 
 fn u32_at(bytes: &[u8], index: usize) -> u32 {
@@ -133,23 +167,7 @@ fn u16_at(bytes: &[u8], index: usize) -> u16 {
     u16::from_le_bytes([bytes[index * 2], bytes[index * 2 + 1]])
 }
 
-impl<'a> Table<'a> {
-    /// Read one table from the front of `bytes`; return it and the rest.
-    fn read(bytes: &'a [u8]) -> (Table<'a>, &'a [u8]) {
-        let bits = u32_at(bytes, 0);
-        let words = u32_at(bytes, 1) as usize;
-        let (starts, after) = bytes[8..].split_at(((1 << bits) + 1) * 4);
-        let (words, rest) = after.split_at(words * 2);
-        (
-            Table {
-                bits,
-                starts,
-                words,
-            },
-            rest,
-        )
-    }
-
+impl Table<'_> {
     /// Every (language, cost) stored for the n-gram with `fingerprint`, in
     /// language order.
     pub fn lookup(&self, fingerprint: u32) -> impl Iterator<Item = (usize, u8)> + '_ {
@@ -183,29 +201,147 @@ impl<'a> Table<'a> {
     }
 }
 
-impl<'a> Model<'a> {
-    /// Read the layout of `bytes`, written by `build.rs` for `languages`
-    /// languages. Only slices it; panics if the bytes are not such a table,
-    /// which the build guarantees.
-    pub fn new(bytes: &'a [u8], languages: usize) -> Model<'a> {
-        let (masks, mut rest) = bytes.split_at(languages * 4);
-        let tables = std::array::from_fn(|_| {
-            let (table, after) = Table::read(rest);
-            rest = after;
-            table
-        });
-        assert!(rest.is_empty(), "model table has trailing bytes");
-        Model { masks, tables }
+/// Reads the layout front to back, refusing what does not fit.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    /// The next `len` bytes' place, if there are that many.
+    fn take(&mut self, len: usize, what: &str) -> Result<std::ops::Range<usize>, String> {
+        let end = self
+            .at
+            .checked_add(len)
+            .filter(|&end| end <= self.bytes.len())
+            .ok_or_else(|| format!("it ends inside {what}"))?;
+        let range = self.at..end;
+        self.at = end;
+        Ok(range)
+    }
+
+    fn u32(&mut self, what: &str) -> Result<u32, String> {
+        let range = self.take(4, what)?;
+        Ok(u32_at(&self.bytes[range], 0))
+    }
+
+    /// One n-gram table. With `check`, every bucket start is checked to lie
+    /// in order inside its words and the last word to close a record, so a
+    /// lookup never reads past the table.
+    fn table(&mut self, order: usize, check: bool) -> Result<TableAt, String> {
+        let what = format!("the {order}-gram table");
+        let bits = self.u32(&what)?;
+        if !(1..=24).contains(&bits) {
+            return Err(format!("{what} has {bits} bucket bits (1 to 24 expected)"));
+        }
+        let words = self.u32(&what)? as usize;
+        let starts = self.take(((1usize << bits) + 1) * 4, &what)?;
+        let words_at = self.take(words * 2, &what)?;
+        if !check {
+            return Ok(TableAt {
+                bits,
+                starts,
+                words: words_at,
+            });
+        }
+        let starts_bytes = &self.bytes[starts.clone()];
+        let mut previous = 0;
+        for bucket in 0..=1usize << bits {
+            let start = u32_at(starts_bytes, bucket) as usize;
+            if start < previous || start > words {
+                return Err(format!("{what} has a bucket outside its words"));
+            }
+            previous = start;
+        }
+        if words > 0 && u16_at(&self.bytes[words_at.clone()], words - 1) & LAST == 0 {
+            return Err(format!("{what} does not end with a whole record"));
+        }
+        Ok(TableAt {
+            bits,
+            starts,
+            words: words_at,
+        })
+    }
+}
+
+impl Model {
+    /// The table `build.rs` wrote into the component: trusted, as the build
+    /// that made it also made this code, so its buckets are not walked (that
+    /// would cost every fresh instance a pass over millions of them).
+    pub fn built_in(bytes: &'static [u8], languages: &[&str]) -> Model {
+        Model::read(bytes.into(), languages, false)
+            .expect("build.rs writes a table this code reads")
+    }
+
+    /// Check that `bytes` are a model table for exactly `languages` (codes,
+    /// in table order) and read its layout. The error says what is wrong.
+    pub fn parse(
+        bytes: std::borrow::Cow<'static, [u8]>,
+        languages: &[&str],
+    ) -> Result<Model, String> {
+        Model::read(bytes, languages, true)
+    }
+
+    fn read(
+        bytes: std::borrow::Cow<'static, [u8]>,
+        languages: &[&str],
+        check: bool,
+    ) -> Result<Model, String> {
+        let mut reader = Reader {
+            bytes: &bytes,
+            at: 0,
+        };
+        let magic = reader.take(MAGIC.len(), "the header")?;
+        if &reader.bytes[magic] != MAGIC {
+            return Err("it is not a langdetect model table (no DPLANGID header)".to_string());
+        }
+        let format = reader.u32("the header")?;
+        if format != FORMAT {
+            return Err(format!(
+                "it is a model table of format {format}; this plugin reads format {FORMAT}"
+            ));
+        }
+        let codes_len = reader.u32("the header")? as usize;
+        let codes = reader.take(codes_len, "the language list")?;
+        let expected = languages.join(",");
+        if reader.bytes[codes] != *expected.as_bytes() {
+            return Err(
+                "its languages are not this plugin's (a table built for another version)"
+                    .to_string(),
+            );
+        }
+        let masks = reader.take(languages.len() * 4, "the script masks")?;
+        let mut tables = Vec::with_capacity(MAX_ORDER);
+        for order in 1..=MAX_ORDER {
+            tables.push(reader.table(order, check)?);
+        }
+        if reader.at != reader.bytes.len() {
+            return Err(format!(
+                "it has {} bytes after its last table",
+                reader.bytes.len() - reader.at
+            ));
+        }
+        let tables = tables.try_into().expect("one table per order");
+        Ok(Model {
+            bytes,
+            masks,
+            tables,
+        })
     }
 
     /// Bit `s` is set when the language writes script `s` (see `script`).
     pub fn script_mask(&self, language: usize) -> u32 {
-        u32_at(self.masks, language)
+        u32_at(&self.bytes[self.masks.clone()], language)
     }
 
     /// The table of n-grams of `order` characters (1 to 5).
-    pub fn table(&self, order: usize) -> Table<'a> {
-        self.tables[order - 1]
+    pub fn table(&self, order: usize) -> Table<'_> {
+        let at = &self.tables[order - 1];
+        Table {
+            bits: at.bits,
+            starts: &self.bytes[at.starts.clone()],
+            words: &self.bytes[at.words.clone()],
+        }
     }
 }
 
@@ -217,8 +353,38 @@ mod tests {
         u64::from(fingerprint(ngram)) << 16 | language << 8 | cost
     }
 
-    #[test]
-    fn a_written_table_reads_back_each_ngrams_languages() {
+    /// 75 made-up language codes, as many as the indexes the entries use.
+    fn codes() -> Vec<String> {
+        (0..75).map(|i| format!("l{i}")).collect()
+    }
+
+    /// A whole model whose trigram table holds `trigrams`; the others are empty.
+    fn model_bytes(trigrams: Vec<u64>) -> Vec<u8> {
+        let codes = codes();
+        let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+        let mut bytes = Vec::new();
+        write_header(&codes, &mut bytes);
+        for language in 0..codes.len() as u32 {
+            bytes.extend_from_slice(&language.to_le_bytes());
+        }
+        for order in 1..=MAX_ORDER {
+            let entries = if order == 3 {
+                trigrams.clone()
+            } else {
+                Vec::new()
+            };
+            write_table(entries, &mut bytes);
+        }
+        bytes
+    }
+
+    fn parse(bytes: Vec<u8>) -> Result<Model, String> {
+        let codes = codes();
+        let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+        Model::parse(bytes.into(), &codes)
+    }
+
+    fn sample_entries() -> Vec<u64> {
         let mut entries = vec![
             entry("the", 17, 12),
             entry("the", 3, 40),
@@ -231,14 +397,52 @@ mod tests {
         for i in 0..5_000u64 {
             entries.push(entry(&format!("n{i}"), i % 75, i % 256));
         }
-        let mut bytes = Vec::new();
-        write_table(entries, &mut bytes);
-        let (table, rest) = Table::read(&bytes);
-        assert!(rest.is_empty());
+        entries
+    }
+
+    #[test]
+    fn a_written_table_reads_back_each_ngrams_languages() {
+        let model = parse(model_bytes(sample_entries())).unwrap();
+        let table = model.table(3);
         let found = |ngram: &str| table.lookup(fingerprint(ngram)).collect::<Vec<_>>();
         assert_eq!(found("the"), [(3, 40), (17, 12), (74, 255)]);
         assert_eq!(found("der"), [(24, 9)]);
         assert_eq!(found("n4321"), [(4321 % 75, (4321 % 256) as u8)]);
         assert!(found("absent").is_empty());
+        assert!(model.table(4).lookup(fingerprint("the ")).next().is_none());
+        assert_eq!(model.script_mask(42), 42);
+    }
+
+    #[test]
+    fn parse_refuses_bytes_that_are_not_this_plugins_table_saying_why() {
+        let good = model_bytes(sample_entries());
+        let refused = |bytes: Vec<u8>| parse(bytes).expect_err("refused");
+        assert!(refused(b"PK\x03\x04 a zip file".to_vec()).contains("not a langdetect model"));
+
+        let mut other_format = good.clone();
+        other_format[8] = 9;
+        assert!(refused(other_format).contains("format 9; this plugin reads format 1"));
+
+        let mut other_languages = good.clone();
+        let codes_at = 16;
+        other_languages[codes_at + 1] = b'x';
+        assert!(refused(other_languages).contains("its languages are not this plugin's"));
+
+        for cut in [20, 400, good.len() - 1] {
+            let mut short = good.clone();
+            short.truncate(cut);
+            assert!(refused(short).contains("it ends inside"), "cut at {cut}");
+        }
+
+        let mut longer = good.clone();
+        longer.extend_from_slice(b"junk");
+        assert!(refused(longer).contains("4 bytes after its last table"));
+
+        // The unigram table comes right after the masks: push its last
+        // bucket start past its words.
+        let table_at = 16 + codes().join(",").len() + 75 * 4;
+        let mut corrupt = good;
+        corrupt[table_at + 8 + 4 * 2..table_at + 8 + 4 * 3].copy_from_slice(&7u32.to_le_bytes());
+        assert!(refused(corrupt).contains("1-gram table has a bucket outside its words"));
     }
 }

@@ -6,16 +6,22 @@
 //! `escape` asks the host to write a file outside the output directory,
 //! `recurse` recurses without bound until the stack runs out,
 //! `remember` says how many documents this instance has been given,
-//! `fresh-only` traps unless it is the instance's first document.
+//! `fresh-only` traps unless it is the instance's first document,
+//! `resource` answers with the resource `fixture` it read when configured
+//! (or `none`), as text.
 //! Any other text passes through with `faulty.seen = true`.
 
 use docpipe_plugin_sdk::{
-    export_plugin, log, Artifact, ArtifactMode, JsonSchema, NoConfig, Plugin, PluginError, Verdict,
+    export_plugin, log, resource, Artifact, ArtifactMode, JsonSchema, NoConfig, Plugin,
+    PluginError, Verdict,
 };
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Default)]
-pub struct Faulty;
+pub struct Faulty {
+    /// The resource `fixture`, if the stage declares one.
+    fixture: Option<Vec<u8>>,
+}
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct Input {
@@ -52,7 +58,9 @@ impl Plugin for Faulty {
     type Output = Output;
 
     fn new(_config: NoConfig) -> Result<Self, PluginError> {
-        Ok(Faulty)
+        Ok(Faulty {
+            fixture: resource::read("fixture"),
+        })
     }
 
     fn process(&mut self, input: Input) -> Result<Verdict<Output>, PluginError> {
@@ -107,6 +115,12 @@ impl Plugin for Faulty {
                 return Ok(Verdict::keep_with(output, vec![artifact]));
             }
             "remember" => text = Some(format!("calls so far: {calls}")),
+            "resource" => {
+                text = Some(self.fixture.as_ref().map_or_else(
+                    || "none".to_string(),
+                    |bytes| String::from_utf8_lossy(bytes).into_owned(),
+                ))
+            }
             // A plugin whose leftovers break later documents.
             "fresh-only" if calls > 1 => panic!("not a fresh instance: call {calls}"),
             "log" => {
