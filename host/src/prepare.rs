@@ -175,6 +175,11 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
             None => {}
             Some(Ok(Ok(instance))) => {
                 problems.extend(unread_resources(&pipeline, spec, &plugin, &instance));
+                if spec.instances == InstancePolicy::PerDocument
+                    && !instance.resources_read().is_empty()
+                {
+                    problems.push(resources_per_document(&pipeline, spec));
+                }
                 configured = Some(instance);
             }
             Some(Ok(Err(e)))
@@ -439,6 +444,23 @@ fn unread_resources(
                 ))
         })
         .collect()
+}
+
+/// A warning that a stage whose plugin reads resources makes a fresh
+/// instance, and so a fresh copy of them, for every document.
+fn resources_per_document(pipeline: &Pipeline, spec: &StageSpec) -> PipelineDiagnostic {
+    pipeline
+        .diagnostic_at(
+            &pipeline.stage_path(spec.index).join("resources"),
+            Anchor::Key,
+            DiagnosticKind::ResourcePerDocument,
+            format!(
+                "stage `{}` reads resources and makes a fresh instance per document: every document pays for copying them in",
+                spec.id
+            ),
+            "copied for every document",
+        )
+        .with_help("with `instances = \"reused\"` (the default) they are copied once per worker")
 }
 
 /// Which key of a stage a loading problem belongs to.

@@ -176,3 +176,22 @@ fn langdetect_refuses_a_model_resource_that_is_not_its_table() {
         "points at the entry: {stderr}"
     );
 }
+
+#[test]
+fn a_stage_that_copies_its_resources_for_every_document_is_warned_about() {
+    let dir = Dir::new();
+    let pinned = entry("fixture", "data/fixture.txt", FIXTURE.as_bytes());
+    let pipeline = resource_pipeline(
+        &dir,
+        &format!("instances = \"per-document\"\n{pinned}"),
+        "64 MiB",
+    );
+    let (_, stderr) = docpipe_expecting("check", &pipeline, 0);
+    assert!(
+        stderr.contains("reads resources and makes a fresh instance per document"),
+        "{stderr}"
+    );
+    // It still works, only slower.
+    docpipe().arg("run").arg(&pipeline).assert().code(0);
+    assert_eq!(text_out(&dir), FIXTURE);
+}

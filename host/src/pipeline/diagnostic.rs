@@ -43,6 +43,9 @@ pub enum DiagnosticKind {
     ResourcePin,
     /// A stage resource the plugin did not read when it was configured.
     UnusedResource,
+    /// A stage with resources whose instances are made per document, so
+    /// every document pays for copying them.
+    ResourcePerDocument,
     /// Two stages with the same id.
     DuplicateStageId,
     /// A stage whose id is empty.
@@ -86,6 +89,7 @@ impl DiagnosticKind {
             DiagnosticKind::ResourceNotFound => "docpipe::pipeline::resource_not_found",
             DiagnosticKind::ResourcePin => "docpipe::pipeline::resource_pin",
             DiagnosticKind::UnusedResource => "docpipe::pipeline::unused_resource",
+            DiagnosticKind::ResourcePerDocument => "docpipe::pipeline::resource_per_document",
             DiagnosticKind::DuplicateStageId => "docpipe::pipeline::duplicate_stage_id",
             DiagnosticKind::EmptyStageId => "docpipe::pipeline::empty_stage_id",
             DiagnosticKind::InvalidLimit => "docpipe::pipeline::invalid_limit",
@@ -108,6 +112,7 @@ impl DiagnosticKind {
             | DiagnosticKind::NoInput
             | DiagnosticKind::IgnoredSha256
             | DiagnosticKind::UnusedResource
+            | DiagnosticKind::ResourcePerDocument
             | DiagnosticKind::Unproven => Severity::Warning,
             _ => Severity::Error,
         }
