@@ -128,6 +128,10 @@ def main():
     parser.add_argument("--max-kb", type=float, default=50, help="largest document, KiB (default 50)")
     parser.add_argument("--jobs", default="1,2", help="docpipe --jobs values, comma-separated (default 1,2)")
     parser.add_argument("--no-python", action="store_true", help="skip the Python stack")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run docpipe (first --jobs value), native and Python this many times, "
+                             "the order rotating each round, and report each one's median run "
+                             "(default 1): ratios between runs of one build moved by a third")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print it")
     args = parser.parse_args()
     jobs = [int(j) for j in args.jobs.split(",")]
@@ -169,8 +173,39 @@ def report(args, jobs, components, work):
 
     pipeline = work / "pipeline.toml"
     write_pipeline(pipeline, components, corpus, work / "out")
-    runs = {}
-    for j in jobs:
+    configs = json.dumps({stage: config for stage, (_, config) in STAGES.items()})
+
+    def docpipe_j1():
+        return run_docpipe(args.docpipe, pipeline, work / f"out-j{jobs[0]}", jobs[0], cache)
+
+    def native_run(mode, extra):
+        _, rss, out = measure([args.native, str(corpus), str(work / f"native-{mode}"),
+                               "--configs", configs] + extra)
+        return json.loads(out) | {"rss": rss}
+
+    def python_run():
+        _, rss, out = measure([sys.executable, str(HERE / "python_stack.py"), str(corpus),
+                               str(work / "python.jsonl")])
+        return json.loads(out) | {"rss": rss}
+
+    # Each contender once per round, the order rotating, so a burst of load
+    # elsewhere falls on each in turn; each one's median run is reported
+    # whole (its stage times are that run's).
+    contenders = [("docpipe", docpipe_j1, "seconds"),
+                  ("once", lambda: native_run("once", []), "wall_seconds"),
+                  ("per-document", lambda: native_run("per-document", ["--configure-per-document"]),
+                   "wall_seconds")]
+    if not args.no_python:
+        contenders.append(("python", python_run, "wall_seconds"))
+    series = {name: [] for name, _, _ in contenders}
+    for round_index in range(args.rounds):
+        shift = round_index % len(contenders)
+        for name, run, _ in contenders[shift:] + contenders[:shift]:
+            series[name].append(run())
+    median = {name: sorted(series[name], key=lambda r: r[key])[(args.rounds - 1) // 2]
+              for name, _, key in contenders}
+    runs = {jobs[0]: median["docpipe"]}
+    for j in jobs[1:]:
         runs[j] = run_docpipe(args.docpipe, pipeline, work / f"out-j{j}", j, cache)
 
     # The same run with a fresh instance per document and stage: the
@@ -183,20 +218,11 @@ def report(args, jobs, components, work):
     write_pipeline(pipeline_probe, components, corpus, work / "out-probe", PROBE)
     probe = run_docpipe(args.docpipe, pipeline_probe, work / "out-probe", 1, cache)["stages"]["lang"] / docs
 
-    configs = json.dumps({stage: config for stage, (_, config) in STAGES.items()})
-    native = {}
-    for mode, extra in (("once", []), ("per-document", ["--configure-per-document"])):
-        _, rss, out = measure([args.native, str(corpus), str(work / f"native-{mode}"),
-                               "--configs", configs] + extra)
-        native[mode] = json.loads(out) | {"rss": rss}
+    native = {mode: median[mode] for mode in ("once", "per-document")}
     differ, lines = differing_lines(work / f"out-j{jobs[0]}" / "documents.jsonl",
                                     work / "native-once" / "documents.jsonl")
 
-    python = None
-    if not args.no_python:
-        _, rss, out = measure([sys.executable, str(HERE / "python_stack.py"), str(corpus),
-                               str(work / "python.jsonl")])
-        python = json.loads(out) | {"rss": rss}
+    python = median.get("python")
     load_after = os.getloadavg()
 
     # ---- the tables ----
@@ -205,7 +231,8 @@ def report(args, jobs, components, work):
 
     print(f"corpus: {docs} documents, {mb:.2f} MB of text (seed {args.seed}, "
           f"{args.min_kb:g}-{args.max_kb:g} KiB), {os.cpu_count()} cores, "
-          f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after\n")
+          f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after; "
+          f"docpipe --jobs {jobs[0]}, native and Python: the median of {args.rounds} round(s)\n")
     print("| pipeline | jobs | docs/s | docs/s per core | MB/s | peak RSS | latency p50 / p99 |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for j, r in runs.items():
