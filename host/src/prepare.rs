@@ -57,7 +57,7 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
     })?;
 
     let mut loaded: HashMap<String, Loaded> = HashMap::new();
-    let mut read_resources: HashMap<PathBuf, Arc<[u8]>> = HashMap::new();
+    let mut read_resources: HashMap<PathBuf, ReadResource> = HashMap::new();
     let mut problems = Vec::new();
     let mut stages = Vec::new();
     for spec in &pipeline.stages {
@@ -338,13 +338,17 @@ fn builtin_outputs(runtime: &Runtime) -> Vec<(String, serde_json::Value)> {
         .collect()
 }
 
-/// Read the stage's resources and check each against its pin. A file two
-/// stages name is read once. `None` when one cannot be used: its problem is
-/// in `problems`, and the stage cannot be configured as the file says.
+/// A resource file's bytes and their sha256 (hex), read once per run
+/// however many stages name it.
+type ReadResource = (Arc<Vec<u8>>, String);
+
+/// Read the stage's resources and check each against its pin. `None` when
+/// one cannot be used: its problem is in `problems`, and the stage cannot be
+/// configured as the file says.
 fn stage_resources(
     pipeline: &Pipeline,
     spec: &StageSpec,
-    read: &mut HashMap<PathBuf, Arc<[u8]>>,
+    read: &mut HashMap<PathBuf, ReadResource>,
     problems: &mut Vec<PipelineDiagnostic>,
 ) -> Option<StageResources> {
     let mut resources = BTreeMap::new();
@@ -354,13 +358,14 @@ fn stage_resources(
             .stage_path(spec.index)
             .join("resources")
             .join(resource.name.as_str());
-        let bytes = match read.get(&resource.path) {
-            Some(bytes) => Arc::clone(bytes),
+        let (bytes, digest) = match read.get(&resource.path) {
+            Some(known) => known.clone(),
             None => match std::fs::read(&resource.path) {
                 Ok(bytes) => {
-                    let bytes: Arc<[u8]> = bytes.into();
-                    read.insert(resource.path.clone(), Arc::clone(&bytes));
-                    bytes
+                    let digest = hex::encode(Sha256::digest(&bytes));
+                    let known = (Arc::new(bytes), digest);
+                    read.insert(resource.path.clone(), known.clone());
+                    known
                 }
                 Err(e) => {
                     problems.push(pipeline.diagnostic_at(
@@ -380,7 +385,6 @@ fn stage_resources(
                 }
             },
         };
-        let digest = hex::encode(Sha256::digest(&bytes));
         if digest != resource.sha256 {
             problems.push(
                 pipeline

@@ -161,11 +161,11 @@ pub enum LoadError {
 /// already read and checked against its pinned sha256. Cheap to clone: every
 /// instance of the stage shares the bytes.
 #[derive(Debug, Clone, Default)]
-pub struct StageResources(Arc<BTreeMap<String, Arc<[u8]>>>);
+pub struct StageResources(Arc<BTreeMap<String, Arc<Vec<u8>>>>);
 
 impl StageResources {
     /// Resources by name.
-    pub fn new(resources: BTreeMap<String, Arc<[u8]>>) -> Self {
+    pub fn new(resources: BTreeMap<String, Arc<Vec<u8>>>) -> Self {
         StageResources(Arc::new(resources))
     }
 }
