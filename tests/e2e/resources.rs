@@ -149,6 +149,11 @@ fn a_resource_counts_against_the_stages_memory_limit() {
         stderr.contains("exceeded its memory limit of 4 MiB while configuring"),
         "{stderr}"
     );
+    // The plugin itself fits: the small fixture under the same limit runs.
+    let small = entry("fixture", "data/fixture.txt", FIXTURE.as_bytes());
+    let pipeline = resource_pipeline(&dir, &small, "4 MiB");
+    docpipe().arg("run").arg(&pipeline).assert().code(0);
+    assert_eq!(text_out(&dir), FIXTURE);
 }
 
 #[test]
