@@ -61,6 +61,24 @@ pub enum ProcessResult<Handle> {
     EncodingIndicator(StrTendril),
 }
 
+/// docpipe: the bytes at which the tag name state does more than append the
+/// character as it is (see `Tokenizer::append_name_run`).
+fn ends_tag_name_run(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'\t' | b'\n' | b'\x0C' | b' ' | b'/' | b'>' | b'\0' | b'\r'
+    ) || byte.is_ascii_uppercase()
+}
+
+/// docpipe: the same for the attribute name state, which also stops at `=`
+/// and reports `"`, `'` and `<`.
+fn ends_attribute_name_run(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'\t' | b'\n' | b'\x0C' | b' ' | b'/' | b'>' | b'=' | b'\0' | b'"' | b'\'' | b'<' | b'\r'
+    ) || byte.is_ascii_uppercase()
+}
+
 fn option_push(opt_str: &mut Option<StrTendril>, c: char) {
     match *opt_str {
         Some(ref mut s) => s.push_char(c),
@@ -305,6 +323,53 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
             input
                 .next()
                 .and_then(|c| self.get_preprocessed_char(c, input))
+        }
+    }
+
+    /// docpipe: appends to `name` the run of characters at the front of the
+    /// input up to the first byte that `ends_run` accepts, as the tag name
+    /// and attribute name states would one `get_char` and `push_char` at a
+    /// time (each a `memcpy` or three, which inside wasm are calls out of
+    /// the module). `ends_run` must accept `\r`, `\n` and every byte that
+    /// the state does anything with but append it: the run's characters
+    /// then need none of `get_preprocessed_char`'s work but remembering the
+    /// last one. Takes the byte-by-byte path's corner cases to it, as
+    /// `pop_except_from` does.
+    fn append_name_run(
+        &self,
+        input: &BufferQueue,
+        name: &RefCell<StrTendril>,
+        ends_run: impl Fn(u8) -> bool,
+    ) {
+        if self.opts.exact_errors || self.reconsume.get() || self.ignore_lf.get() {
+            return;
+        }
+        let Some(mut front) = input.peek_front_chunk_mut() else {
+            return;
+        };
+        let run = front
+            .as_bytes()
+            .iter()
+            .position(|&byte| ends_run(byte))
+            .unwrap_or(front.len());
+        if run == 0 {
+            return;
+        }
+        // The run ends at an ASCII byte or at the end: a character boundary.
+        let characters = &front[..run];
+        name.borrow_mut().push_slice(characters);
+        self.current_char.set(
+            characters
+                .chars()
+                .next_back()
+                .expect("the run is not empty"),
+        );
+        if run == front.len() {
+            drop(front);
+            input.pop_front();
+        } else {
+            // SAFETY: `run` is less than the length and at a character boundary.
+            unsafe { front.unsafe_pop_front(run as u32) };
         }
     }
 
@@ -729,7 +794,13 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
                 // Step 1. Consume the next input character:
                 let set = small_char_set!('\r' '\0' '&' '<' '\n');
 
-                #[cfg(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64"))]
+                // docpipe: wasm32 with simd128 takes the fast path too (third_party/README.md).
+                #[cfg(any(
+                    target_arch = "x86",
+                    target_arch = "x86_64",
+                    target_arch = "aarch64",
+                    all(target_arch = "wasm32", target_feature = "simd128")
+                ))]
                 let set_result = if !(self.opts.exact_errors
                     || self.reconsume.get()
                     || self.ignore_lf.get())
@@ -742,12 +813,14 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
 
                     // Special case: The fast path is not worth taking if the first character is already in the set,
                     // which is fairly common
+                    // docpipe: but a newline is, as anywhere else in a run: the line break and
+                    // indentation between two tags become one token instead of two.
                     let first_char = front_buffer
                         .chars()
                         .next()
                         .expect("Input buffers are never empty");
 
-                    if matches!(first_char, '\r' | '\0' | '&' | '<' | '\n') {
+                    if matches!(first_char, '\r' | '\0' | '&' | '<') {
                         drop(front_buffer);
                         self.pop_except_from(input, set)
                     } else {
@@ -769,7 +842,8 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
                 #[cfg(not(any(
                     target_arch = "x86",
                     target_arch = "x86_64",
-                    target_arch = "aarch64"
+                    target_arch = "aarch64",
+                    all(target_arch = "wasm32", target_feature = "simd128")
                 )))]
                 let set_result = self.pop_except_from(input, set);
 
@@ -988,6 +1062,8 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
 
             // https://html.spec.whatwg.org/#tag-name-state
             states::TagName => loop {
+                // docpipe: the characters that "anything else" below appends, at once.
+                self.append_name_run(input, &self.current_tag_name, ends_tag_name_run);
                 // Consume the next input character:
                 match get_char!(self, input) {
                     // ↪ U+0009 CHARACTER TABULATION (tab)
@@ -1520,6 +1596,8 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
 
             // https://html.spec.whatwg.org/#attribute-name-state
             states::AttributeName => loop {
+                // docpipe: the characters that "anything else" below appends, at once.
+                self.append_name_run(input, &self.current_attr_name, ends_attribute_name_run);
                 // Consume the next input character:
                 match get_char!(self, input) {
                     // ↪ U+0009 CHARACTER TABULATION (tab)
@@ -2897,11 +2975,28 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
             std::arch::is_aarch64_feature_detected!("neon")
         }
 
-        #[cfg(not(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64")))]
+        // simd128 is a compile-time feature on wasm32: a module that uses it
+        // does not load on an engine without it, so there is nothing to detect.
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        {
+            true
+        }
+
+        #[cfg(not(any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "aarch64",
+            all(target_arch = "wasm32", target_feature = "simd128")
+        )))]
         false
     }
 
-    #[cfg(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64"))]
+    #[cfg(any(
+        target_arch = "x86",
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    ))]
     /// Implements the [data state] with SIMD instructions.
     /// Calls SSE2- or NEON-specific function for chunks and processes any remaining bytes.
     ///
@@ -2918,6 +3013,9 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
 
         #[cfg(target_arch = "aarch64")]
         let (mut i, mut n_newlines) = self.data_state_neon_fast_path(input);
+
+        #[cfg(target_arch = "wasm32")]
+        let (mut i, mut n_newlines) = self.data_state_wasm_simd128_fast_path(input);
 
         // Process any remaining bytes (less than STRIDE)
         while let Some(c) = input.as_bytes().get(i) {
@@ -3096,6 +3194,68 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
             } else if newline_mask != 0 {
                 let chunk_bytes = std::slice::from_raw_parts(start.add(i), STRIDE);
                 n_newlines += chunk_bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+            }
+
+            i += STRIDE;
+        }
+
+        (i, n_newlines)
+    }
+
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    /// Implements the [data state] with wasm32 simd128 instructions: the SSE2
+    /// version's algorithm, instruction for instruction (`u8x16_bitmask` is
+    /// `_mm_movemask_epi8`). Added in docpipe's vendored copy.
+    /// Returns a pair of the number of bytes processed and the number of newlines found.
+    ///
+    /// ### SAFETY:
+    /// None beyond the SSE2 version's: the loads stay inside `input`, and
+    /// simd128 is enabled at compile time.
+    ///
+    /// [data state]: https://html.spec.whatwg.org/#data-state
+    unsafe fn data_state_wasm_simd128_fast_path(&self, input: &mut StrTendril) -> (usize, u64) {
+        use std::arch::wasm32::{u8x16_bitmask, u8x16_eq, u8x16_splat, v128, v128_load, v128_or};
+
+        debug_assert!(!input.is_empty());
+
+        let quote_mask = u8x16_splat(b'<');
+        let escape_mask = u8x16_splat(b'&');
+        let carriage_return_mask = u8x16_splat(b'\r');
+        let zero_mask = u8x16_splat(b'\0');
+        let newline_mask = u8x16_splat(b'\n');
+
+        let raw_bytes: &[u8] = input.as_bytes();
+        let start = raw_bytes.as_ptr();
+
+        const STRIDE: usize = 16;
+        let mut i = 0;
+        let mut n_newlines = 0;
+        while i + STRIDE <= raw_bytes.len() {
+            // Load a 16 byte chunk from the input (v128_load has no alignment requirement)
+            let data = v128_load(start.add(i) as *const v128);
+
+            // Compare the chunk against each mask
+            let quotes = u8x16_eq(data, quote_mask);
+            let escapes = u8x16_eq(data, escape_mask);
+            let carriage_returns = u8x16_eq(data, carriage_return_mask);
+            let zeros = u8x16_eq(data, zero_mask);
+            let newlines = u8x16_eq(data, newline_mask);
+
+            // Combine all test results and create a bitmask from them.
+            // Bit k of the mask is 1 if the k-th byte of the chunk is in the set and 0 otherwise.
+            let test_result = v128_or(v128_or(quotes, zeros), v128_or(escapes, carriage_returns));
+            let bitmask = u8x16_bitmask(test_result);
+            let newline_mask = u8x16_bitmask(newlines);
+
+            if bitmask != 0 {
+                // We have reached one of the characters that cause the state machine to transition
+                let position = bitmask.trailing_zeros() as usize;
+
+                n_newlines += (newline_mask & ((1 << position) - 1)).count_ones() as u64;
+                i += position;
+                break;
+            } else {
+                n_newlines += newline_mask.count_ones() as u64;
             }
 
             i += STRIDE;
