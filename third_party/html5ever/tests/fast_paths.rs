@@ -4,9 +4,10 @@
 //! The tokenizer takes the byte-by-byte path when `exact_errors` is on, so
 //! one input parsed both ways compares the two. Checked on every target: the
 //! tag and attribute names appended a run at a time (`append_name_run`).
-//! On x86 and aarch64, upstream's SSE2 or NEON text scan with the newline
-//! docpipe lets into it; built for wasm32 with `+simd128` (docpipe's plugins
-//! are), the simd128 scan docpipe added, which a native run does not reach.
+//! On x86 and aarch64, upstream's SSE2 or NEON text scan, with the newline
+//! docpipe lets into it and in quoted attribute values too; built for
+//! wasm32 with `+simd128` (docpipe's plugins are), the simd128 scan docpipe
+//! added, which a native run does not reach.
 //! The code around each scan is shared: the bytes after the last 16-byte
 //! chunk, the newline count and the split of the buffer.
 
@@ -321,12 +322,18 @@ impl Xorshift {
 #[test]
 fn a_stop_byte_at_every_offset_of_a_chunk() {
     // Runs of 0 to 40 plain bytes (the scan reads 16 at a time) before and
-    // after each byte that ends a run or is counted.
-    for stop in ["<b>", "&amp;", "\r", "\r\n", "\0", "\n", "é"] {
+    // after each byte that ends a run or is counted, in text and in quoted
+    // attribute values.
+    let stops = [
+        "<b>", "&amp;", "\r", "\r\n", "\0", "\n", "é", "\"", "'", "<", ">",
+    ];
+    for stop in stops {
         for before in 0..40 {
             for after in [0, 1, 15, 16, 17, 33] {
-                let page = format!("{}{stop}{}", "x".repeat(before), "y".repeat(after));
-                assert_paths_agree(&[&page]);
+                let run = format!("{}{stop}{}", "x".repeat(before), "y".repeat(after));
+                assert_paths_agree(&[&run]);
+                assert_paths_agree(&[&format!("<p title=\"{run}\" id=a>z")]);
+                assert_paths_agree(&[&format!("<p title='{run}' id=a>z")]);
             }
         }
     }
@@ -368,7 +375,7 @@ fn newlines_counted_before_and_after_the_stop() {
                 text[(at + 7 * k) % 34] = '\n';
             }
             let text: String = text.into_iter().collect();
-            let page = format!("{text}<i>{text}</i>\n{text}");
+            let page = format!("{text}<i class=\"{text}\">{text}</i>\n{text}<b id='{text}'>");
             assert_paths_agree(&[&page]);
         }
     }
