@@ -57,11 +57,19 @@ impl TokenSink for Emitted {
                 self.end_text();
                 self.tokens
                     .borrow_mut()
-                    .push((format!("{other:?}"), line_number));
+                    .push((without_storage(format!("{other:?}")), line_number));
             },
         }
         TokenSinkResult::Continue
     }
+}
+
+/// A token's `Debug` without how each tendril stores its text (inline,
+/// owned or sharing the input's buffer), which is no part of what it says.
+fn without_storage(token: String) -> String {
+    ["(inline: ", "(owned: ", "(shared: "]
+        .iter()
+        .fold(token, |token, storage| token.replace(storage, "("))
 }
 
 /// Tokenizes `chunks` (fed one after the other, as a streaming parser gets

@@ -373,6 +373,19 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
         }
     }
 
+    /// docpipe: a value's first run is shared with the input's buffer (as a
+    /// text token is) instead of copied into a new one: most values are one
+    /// run, and what is pushed onto it later copies it then (a tendril
+    /// copies on write).
+    fn append_value(&self, characters: &StrTendril) {
+        let mut value = self.current_attr_value.borrow_mut();
+        if value.is_empty() {
+            *value = characters.clone();
+        } else {
+            value.push_tendril(characters);
+        }
+    }
+
     /// docpipe: upstream's data state fast path, made a method so that the
     /// quoted attribute value states take it too (`stop` being `<` or the
     /// quote). `set` must be `stop`, `&`, `\r`, `\0` and `\n`: what
@@ -754,7 +767,7 @@ macro_rules! shorthand (
     ( $me:ident : create_attr $c:expr              ) => ( $me.create_attribute($c)                            );
     ( $me:ident : push_name $c:expr                ) => ( $me.current_attr_name.borrow_mut().push_char($c)    );
     ( $me:ident : push_value $c:expr               ) => ( $me.current_attr_value.borrow_mut().push_char($c)   );
-    ( $me:ident : append_value $c:expr             ) => ( $me.current_attr_value.borrow_mut().push_tendril($c));
+    ( $me:ident : append_value $c:expr             ) => ( $me.append_value($c)                                );
     ( $me:ident : push_comment $c:expr             ) => ( $me.current_comment.borrow_mut().push_char($c)      );
     ( $me:ident : append_comment $c:expr           ) => ( $me.current_comment.borrow_mut().push_slice($c)     );
     ( $me:ident : emit_comment                     ) => ( $me.emit_current_comment()                          );
