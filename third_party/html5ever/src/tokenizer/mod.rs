@@ -319,11 +319,38 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
         if self.reconsume.get() {
             self.reconsume.set(false);
             Some(self.current_char.get())
+        } else if let Some(c) = self.pop_plain_ascii_char(input) {
+            Some(c)
         } else {
             input
                 .next()
                 .and_then(|c| self.get_preprocessed_char(c, input))
         }
+    }
+
+    /// docpipe: the next character when it is ASCII other than `\r` and
+    /// `\n` and no error is to be reported: all that `get_preprocessed_char`
+    /// does for it is to remember it, and taking its byte off the front
+    /// buffer spares `BufferQueue::next` decoding it and the one after it.
+    fn pop_plain_ascii_char(&self, input: &BufferQueue) -> Option<char> {
+        if self.opts.exact_errors || self.ignore_lf.get() {
+            return None;
+        }
+        let mut front = input.peek_front_chunk_mut()?;
+        let byte = *front.as_bytes().first()?;
+        if !byte.is_ascii() || byte == b'\r' || byte == b'\n' {
+            return None;
+        }
+        if front.len() == 1 {
+            drop(front);
+            input.pop_front();
+        } else {
+            // SAFETY: one ASCII byte is one whole character.
+            unsafe { front.unsafe_pop_front(1) };
+        }
+        let c = char::from(byte);
+        self.current_char.set(c);
+        Some(c)
     }
 
     /// docpipe: appends to `name` the run of characters at the front of the
