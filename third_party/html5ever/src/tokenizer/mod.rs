@@ -447,6 +447,11 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
 
             if first_byte == stop || matches!(first_byte, b'\r' | b'\0' | b'&') {
                 drop(front_buffer);
+                // docpipe: what `pop_except_from` gives for all but `\r`,
+                // without scanning for a run or decoding.
+                if let Some(c) = self.pop_plain_ascii_char(input) {
+                    return Some(FromSet(c));
+                }
                 return self.pop_except_from(input, set);
             }
             // SAFETY:
