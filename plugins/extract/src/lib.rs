@@ -12,7 +12,7 @@
 //! them. One instance serves many pages: `process` keeps nothing between them.
 
 use docpipe_plugin_sdk::{export_plugin, JsonSchema, Plugin, PluginError, Verdict};
-use dom_query::{Document, NodeRef};
+use dom_query::{local_name, Document, LocalName, NodeRef};
 use dom_smoothie::{Readability, ReadabilityError, TextMode};
 use serde::{Deserialize, Serialize};
 
@@ -180,8 +180,13 @@ impl Plugin for Extract {
             Err(error) => return Err(PluginError::new("extract-failed", error.to_string())),
         };
         let text = tidy_lines(&article.text_content);
-        let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
-        if letters < self.min_chars.max(1) {
+        // Counted only as far as the limit: most texts pass it early.
+        let enough_letters = text
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .nth(self.min_chars.max(1) - 1)
+            .is_some();
+        if !enough_letters {
             return Ok(self.no_content());
         }
         Ok(Verdict::keep(Output {
@@ -269,18 +274,20 @@ impl<'a> Found<'a> {
             let Some(element) = node.element_ref() else {
                 continue;
             };
-            let name = &*element.name.local;
+            // Names compared as atoms: integers, not strings.
+            let name = &element.name.local;
             let (mut class, mut id, mut rel, mut href) = (None, None, None, None);
             for attribute in &element.attrs {
-                match &*attribute.name.local {
-                    "class" => class = Some(&*attribute.value),
-                    "id" => id = Some(&*attribute.value),
-                    "rel" => rel = Some(&*attribute.value),
-                    "href" => href = Some(&*attribute.value),
+                let value = Some(&*attribute.value);
+                match attribute.name.local {
+                    local_name!("class") => class = value,
+                    local_name!("id") => id = value,
+                    local_name!("rel") => rel = value,
+                    local_name!("href") => href = value,
                     _ => {}
                 }
             }
-            if name == "link" && canonical.is_none() {
+            if *name == local_name!("link") && canonical.is_none() {
                 let is_canonical = rel.is_some_and(|rel| {
                     rel.split_ascii_whitespace()
                         .any(|token| token.eq_ignore_ascii_case("canonical"))
@@ -336,11 +343,37 @@ const AD_WORDS: &[&str] = &[
 const MAX_AD_CHARS: usize = 300;
 
 /// Whether a `class` or `id` value has an [`AD_WORDS`] token.
+/// Every `class` and `id` of the page is split, so ASCII names (nearly all)
+/// are split as bytes, where `char::is_whitespace` is ASCII's whitespace
+/// with U+000B; and only a token that starts as an ad word can be one.
 fn has_ad_word(names: &str) -> bool {
-    names
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-        .any(|token| AD_WORDS.iter().any(|word| token.eq_ignore_ascii_case(word)))
+    let is_ad_word = |token: &[u8]| {
+        token
+            .first()
+            .is_some_and(|first| AD_WORD_FIRST_LETTERS.contains(&first.to_ascii_lowercase()))
+            && AD_WORDS
+                .iter()
+                .any(|word| token.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    if names.is_ascii() {
+        names
+            .as_bytes()
+            .split(|&b| {
+                matches!(
+                    b,
+                    b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' ' | b'-' | b'_'
+                )
+            })
+            .any(is_ad_word)
+    } else {
+        names
+            .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+            .any(|token| is_ad_word(token.as_bytes()))
+    }
 }
+
+/// The first letters of [`AD_WORDS`].
+const AD_WORD_FIRST_LETTERS: &[u8] = b"adsp";
 
 /// Removes the ads that hold at most [`MAX_AD_CHARS`] characters.
 fn remove_ads(ads: &[NodeRef]) {
@@ -356,8 +389,8 @@ fn remove_ads(ads: &[NodeRef]) {
 /// Readability keeps when they are inside the article's container. Names are
 /// matched as substrings, ASCII case aside (`imageCaption`, `caption-text`,
 /// `relatedLinks`), which is safe for these two words, unlike for `ad`.
-fn is_aside(element: &str, names: &[Option<&str>; 2]) -> bool {
-    matches!(element, "figure" | "figcaption")
+fn is_aside(element: &LocalName, names: &[Option<&str>; 2]) -> bool {
+    matches!(*element, local_name!("figure") | local_name!("figcaption"))
         || names.iter().flatten().any(|names| {
             contains_ignore_ascii_case(names, "caption")
                 || contains_ignore_ascii_case(names, "related")

@@ -566,3 +566,47 @@ fn stripping_reads_adversarial_pages_in_one_pass() {
         assert!(stripped.starts_with("<p>text</p>"), "{}", &stripped[..40]);
     }
 }
+
+#[test]
+fn ad_words_are_found_as_the_unicode_split_finds_them() {
+    // The split of every name before ASCII names were split as bytes.
+    let by_chars = |names: &str| {
+        names
+            .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+            .any(|token| {
+                super::AD_WORDS
+                    .iter()
+                    .any(|word| token.eq_ignore_ascii_case(word))
+            })
+    };
+    let separators = [
+        " ", "\t", "\n", "\u{b}", "\u{c}", "\r", "-", "_", "\u{a0}", "\u{2003}", "\u{3000}", ".",
+        "é",
+    ];
+    let mut names_checked = 0;
+    for word in super::AD_WORDS
+        .iter()
+        .chain(&["Ad", "ADS", "x", "pad", "spons", "header", "dfpx"])
+    {
+        for separator in separators {
+            for names in [
+                word.to_string(),
+                format!("top{separator}{word}"),
+                format!("{word}{separator}slot"),
+                format!("{}{separator}{}", word.to_uppercase(), "wrapper"),
+                format!("a{separator}{word}{separator}b"),
+            ] {
+                assert_eq!(super::has_ad_word(&names), by_chars(&names), "{names:?}");
+                names_checked += 1;
+            }
+        }
+    }
+    assert!(names_checked > 1000);
+    // Every ad word passes the first-letter filter.
+    for word in super::AD_WORDS {
+        assert!(
+            super::AD_WORD_FIRST_LETTERS.contains(&word.as_bytes()[0]),
+            "{word}"
+        );
+    }
+}

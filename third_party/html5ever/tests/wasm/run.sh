@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the vendored html5ever's fast-path tests built for wasm32 with
+# +simd128, as docpipe's plugins are built, so that the simd128 text scan
+# (which a native `cargo test` never reaches) is checked too. Node.js runs
+# the test binary: wasm32-unknown-unknown's standard library has no output
+# and no process exit, so a passing run returns from `main` and a failing
+# one ends in a trap.
+#
+#     third_party/html5ever/tests/wasm/run.sh    (from anywhere; needs node)
+set -euo pipefail
+cd "$(dirname "$0")/../../../.."
+
+binary=$(
+  RUSTFLAGS="-C target-feature=+simd128" \
+    cargo test -p html5ever --target wasm32-unknown-unknown --test fast_paths \
+    --no-run --message-format=json 2>/dev/null |
+    sed -n 's/.*"executable":"\([^"]*\.wasm\)".*/\1/p' | tail -n 1
+)
+[ -n "$binary" ] || { echo "no test binary was built" >&2; exit 1; }
+
+node - "$binary" <<'JS'
+const fs = require("fs");
+const file = process.argv[2];
+const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(file)), {});
+try {
+  instance.exports.main(0, 0);
+} catch (error) {
+  console.error(`${file}: a test failed (${error.message})`);
+  process.exit(1);
+}
+console.log(`${file}: fast-path tests passed on wasm32 with simd128`);
+JS
