@@ -41,7 +41,8 @@ pub enum Command {
     /// when some documents failed in some shard.
     Merge(MergeArgs),
     /// Check a pipeline without processing any document: parse it, load and
-    /// configure every plugin, and report every problem at once.
+    /// configure every plugin, check every stage's pinned resources, and
+    /// report every problem at once.
     Check(CheckArgs),
     /// List, inspect and build plugins.
     #[command(subcommand)]
