@@ -182,35 +182,35 @@ pub fn prepare(pipeline: Pipeline, jobs: usize) -> Result<PreparedPipeline, Pipe
                 }
                 configured = Some(instance);
             }
-            Some(Ok(Err(e)))
-                if e.resource_name()
-                    .is_some_and(|name| spec.resources.iter().any(|r| r.name == name)) =>
-            {
-                let name = e.resource_name().unwrap_or_default();
-                problems.push(pipeline.diagnostic_at(
-                    &pipeline.stage_path(spec.index).join("resources").join(name),
-                    Anchor::Value,
-                    DiagnosticKind::InvalidConfig,
-                    format!(
-                        "stage `{}` ({}) refused its resource `{name}`: {}",
-                        spec.id,
-                        plugin.label(),
-                        e.message
-                    ),
-                    "refused by the plugin",
-                ));
-            }
             Some(Ok(Err(e))) => {
-                let pointer = e.pointer.clone().unwrap_or_default();
-                problems.push(pipeline.config_diagnostic(
-                    spec.index,
-                    &pointer,
-                    e.message.clone(),
-                    Some(format!(
-                        "`docpipe plugins inspect {}` shows the config schema",
-                        plugin.label()
-                    )),
-                ));
+                // A resource the plugin refuses is reported at its entry; any
+                // other refusal at the config key the plugin names.
+                let refused = e
+                    .resource_name()
+                    .filter(|name| spec.resources.iter().any(|r| r.name == *name));
+                problems.push(match refused {
+                    Some(name) => pipeline.diagnostic_at(
+                        &pipeline.stage_path(spec.index).join("resources").join(name),
+                        Anchor::Value,
+                        DiagnosticKind::InvalidConfig,
+                        format!(
+                            "stage `{}` ({}) refused its resource `{name}`: {}",
+                            spec.id,
+                            plugin.label(),
+                            e.message
+                        ),
+                        "refused by the plugin",
+                    ),
+                    None => pipeline.config_diagnostic(
+                        spec.index,
+                        e.pointer.as_deref().unwrap_or_default(),
+                        e.message.clone(),
+                        Some(format!(
+                            "`docpipe plugins inspect {}` shows the config schema",
+                            plugin.label()
+                        )),
+                    ),
+                });
             }
             Some(Err(failure)) => {
                 problems.push(pipeline.diagnostic_at(
