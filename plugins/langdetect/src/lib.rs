@@ -216,10 +216,10 @@ mod tests {
 
     #[test]
     fn a_model_resource_replaces_the_built_in_table() {
-        // A table with nothing but trigrams of one made-up language would
-        // answer differently; here the built-in table's own bytes, handed
-        // over as the resource, must give the same answers, and a stage
-        // whose resource is not a table is refused when configured.
+        // The built-in table's own bytes, handed over as the resource, give
+        // the same answers; a valid table without n-grams gives other ones,
+        // so the answers come from the resource; and a resource that is not
+        // a table is refused when the stage is configured.
         let detect = |harness: &mut Harness<LangDetect>, text: &str| {
             harness
                 .process_value(json!({"id": "a", "text": text}))
@@ -232,6 +232,26 @@ mod tests {
             Harness::<LangDetect>::with_resources(json!({}), &[("model", MODEL_BYTES)]).unwrap();
         for (_, text) in HARD_GROUPS.concat() {
             assert_eq!(detect(&mut handed, text), detect(&mut built_in, text));
+        }
+
+        let codes: Vec<&str> = LANGUAGES.iter().map(|(code, _, _)| *code).collect();
+        let scripts = Model::built_in(MODEL_BYTES, &codes);
+        let mut no_ngrams = Vec::new();
+        model::write_header(&codes, &mut no_ngrams);
+        for language in 0..codes.len() {
+            no_ngrams.extend_from_slice(&scripts.script_mask(language).to_le_bytes());
+        }
+        for _ in 1..=model::MAX_ORDER {
+            model::write_table(Vec::new(), &mut no_ngrams);
+        }
+        let mut empty =
+            Harness::<LangDetect>::with_resources(json!({}), &[("model", &no_ngrams)]).unwrap();
+        for (code, text) in HARD_GROUPS.concat() {
+            assert_ne!(
+                detect(&mut empty, text),
+                detect(&mut built_in, text),
+                "{code}: the same answer without a single n-gram"
+            );
         }
 
         let error = Harness::<LangDetect>::with_resources(json!({}), &[("model", b"not a table")])
