@@ -5,9 +5,13 @@
 //! and every file written is listed with its sha256. Whole-run files grow in
 //! a hidden resume directory, so a killed run can be resumed (see `resume`).
 
+mod ledger;
 mod resume;
 
+pub use ledger::{Entries, FileList};
 pub use resume::{AppendMark, Checkpoint, Restoring, RESUME_DIR};
+
+use ledger::Ledger;
 
 use docpipe_contract::{Artifact, ArtifactMode};
 use serde::Serialize;
@@ -104,10 +108,10 @@ impl AppendFile {
 }
 
 /// What [`OutputWriter::finish`] leaves behind.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Finished {
     /// Every file written, in the order written.
-    pub files: Vec<WrittenFile>,
+    pub files: FileList,
     /// Whole-run files that would have replaced a different existing file:
     /// the new contents were kept beside it as `<name>.new`.
     pub conflicts: Vec<String>,
@@ -117,11 +121,12 @@ pub struct Finished {
 pub struct OutputWriter {
     dir: PathBuf,
     overwrite: bool,
-    written: HashMap<PathBuf, String>,
     appends: BTreeMap<PathBuf, AppendFile>,
-    files: Vec<WrittenFile>,
-    /// `files[checkpointed..]` were written since the last checkpoint.
-    checkpointed: usize,
+    /// Every file written so far, on disk: per-document files as they are
+    /// written, whole-run files when they land.
+    ledger: Ledger,
+    /// Per-document files written since the last checkpoint.
+    pending: Vec<WrittenFile>,
     /// Whole-run files appended to (and opened) since the last checkpoint.
     touched: BTreeSet<PathBuf>,
     opened: BTreeSet<PathBuf>,
@@ -156,12 +161,11 @@ impl OutputWriter {
             }
         }
         Ok(OutputWriter {
+            ledger: Ledger::create(&dir)?,
             dir,
             overwrite,
-            written: HashMap::new(),
             appends: BTreeMap::new(),
-            files: Vec::new(),
-            checkpointed: 0,
+            pending: Vec::new(),
             touched: BTreeSet::new(),
             opened: BTreeSet::new(),
             replaceable: HashMap::new(),
@@ -177,7 +181,7 @@ impl OutputWriter {
     /// confined, no collision, no different file in the way, headers that
     /// agree), so a document's files appear all or none.
     pub fn check_artifacts<'a>(
-        &self,
+        &mut self,
         id: &str,
         artifacts: impl IntoIterator<Item = &'a Artifact>,
     ) -> Result<(), OutputError> {
@@ -186,12 +190,7 @@ impl OutputWriter {
             let relative = confine(&artifact.name)?;
             match artifact.mode {
                 ArtifactMode::File => {
-                    if let Some(first) = self.written.get(&relative) {
-                        return Err(OutputError::Collision {
-                            name: artifact.name.clone(),
-                            first: first.clone(),
-                        });
-                    }
+                    self.check_unwritten(&relative, &artifact.name)?;
                     if own.insert(relative.clone(), None).is_some() {
                         return Err(OutputError::Collision {
                             name: artifact.name.clone(),
@@ -221,17 +220,17 @@ impl OutputWriter {
         match artifact.mode {
             ArtifactMode::File => {
                 let relative = confine(&artifact.name)?;
-                if let Some(first) = self.written.get(&relative) {
-                    return Err(OutputError::Collision {
-                        name: artifact.name.clone(),
-                        first: first.clone(),
-                    });
-                }
+                self.check_unwritten(&relative, &artifact.name)?;
                 self.check_existing(&relative, &artifact.data)?;
                 let path = self.prepare_parent(&relative, &artifact.name)?;
                 write_atomically(&path, &artifact.data)?;
-                self.record(&relative, &artifact.data);
-                self.written.insert(relative, id.to_string());
+                let file = WrittenFile {
+                    path: slashed(&relative),
+                    bytes: artifact.data.len() as u64,
+                    sha256: hex::encode(Sha256::digest(&artifact.data)),
+                };
+                self.ledger.push(file.clone(), Some(id))?;
+                self.pending.push(file);
                 Ok(())
             }
             ArtifactMode::Append => {
@@ -284,9 +283,19 @@ impl OutputWriter {
     /// Write a file of the host's own (the summary, the manifest) atomically;
     /// these always replace an earlier run's.
     pub fn write_file(&mut self, name: &str, data: &[u8]) -> Result<PathBuf, OutputError> {
+        self.write_file_with(name, |out| out.write_all(data))
+    }
+
+    /// [`write_file`](Self::write_file), the contents written by `write`
+    /// (buffered), so a large file need not be built in memory first.
+    pub fn write_file_with(
+        &mut self,
+        name: &str,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<PathBuf, OutputError> {
         let relative = confine(name)?;
         let path = self.prepare_parent(&relative, name)?;
-        write_atomically(&path, data)?;
+        write_atomically_with(&path, write)?;
         Ok(path)
     }
 
@@ -330,27 +339,31 @@ impl OutputWriter {
             } else {
                 fs::rename(&file.partial, &target).map_err(io_error(&target))?;
             }
-            self.files.push(WrittenFile {
-                path: relative.to_string_lossy().replace('\\', "/"),
+            let file = WrittenFile {
+                path: slashed(&relative),
                 bytes: file.bytes,
                 sha256,
-            });
+            };
+            self.ledger.push(file, None)?;
         }
         if keep_for_resume {
             self.publish(&published)?;
         }
         Ok(Finished {
-            files: self.files,
+            files: self.ledger.close()?,
             conflicts,
         })
     }
 
-    fn record(&mut self, relative: &Path, data: &[u8]) {
-        self.files.push(WrittenFile {
-            path: relative.to_string_lossy().replace('\\', "/"),
-            bytes: data.len() as u64,
-            sha256: hex::encode(Sha256::digest(data)),
-        });
+    /// Refuse a per-document file this run already wrote, naming who wrote it.
+    fn check_unwritten(&mut self, relative: &Path, name: &str) -> Result<(), OutputError> {
+        match self.ledger.first_writer(&slashed(relative))? {
+            Some(first) => Err(OutputError::Collision {
+                name: name.to_string(),
+                first,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// A file from an earlier run may stay only if it is what this run would write.
@@ -393,6 +406,11 @@ impl OutputWriter {
         }
         Ok(real_parent.join(path.file_name().expect("a confined path has a file name")))
     }
+}
+
+/// A confined path as the manifest lists it.
+fn slashed(relative: &Path) -> String {
+    relative.to_string_lossy().replace('\\', "/")
 }
 
 /// The sha256 of the file at `path`, if there is one.
@@ -467,6 +485,27 @@ pub(crate) fn write_atomically(path: &Path, data: &[u8]) -> Result<(), OutputErr
     let parent = path.parent().expect("output paths have a parent");
     let mut temp = temp_file_in(parent)?;
     temp.write_all(data).map_err(io_error(path))?;
+    persist(temp, path)
+}
+
+/// [`write_atomically`], the contents written by `write` through a buffer.
+pub(crate) fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), OutputError> {
+    let parent = path.parent().expect("output paths have a parent");
+    let temp = temp_file_in(parent)?;
+    let mut out = std::io::BufWriter::new(temp);
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .map_err(io_error(path))?;
+    let temp = out
+        .into_inner()
+        .map_err(|e| io_error(path)(e.into_error()))?;
+    persist(temp, path)
+}
+
+fn persist(temp: NamedTempFile, path: &Path) -> Result<(), OutputError> {
     temp.as_file().sync_all().map_err(io_error(path))?;
     temp.persist(path).map_err(|e| OutputError::Io {
         path: path.to_path_buf(),
@@ -593,7 +632,14 @@ mod more_tests {
             "id\r\na\r\nb\r\n"
         );
         assert_eq!(
-            finished.files[0].sha256,
+            finished
+                .files
+                .iter()
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .sha256,
             hex::encode(Sha256::digest(b"id\r\na\r\nb\r\n"))
         );
     }

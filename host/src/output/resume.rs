@@ -92,8 +92,7 @@ impl OutputWriter {
     /// What the writer did since the last checkpoint; the run journals it
     /// once a document's output is all written.
     pub fn checkpoint(&mut self) -> Checkpoint {
-        let files = self.files[self.checkpointed..].to_vec();
-        self.checkpointed = self.files.len();
+        let files = std::mem::take(&mut self.pending);
         let appends = std::mem::take(&mut self.touched)
             .into_iter()
             .map(|relative| {
@@ -128,10 +127,8 @@ impl OutputWriter {
             }
         }
         for file in &checkpoint.files {
-            self.written.insert(confine(&file.path)?, id.to_string());
-            self.files.push(file.clone());
+            self.ledger.push(file.clone(), Some(id))?;
         }
-        self.checkpointed = self.files.len();
         for mark in &checkpoint.appends {
             let relative = confine(&mark.path)?;
             let header = match (mark.opened, &mark.header) {
@@ -301,6 +298,11 @@ mod tests {
             .write_artifact("c", &append("all.csv", "c\n"))
             .unwrap();
         writer.append("rejects.jsonl", b"[]\n", None).unwrap();
+        let err = writer.write_artifact("z", &file("a.txt", "A")).unwrap_err();
+        assert!(
+            err.to_string().contains("already written for document `a`"),
+            "a restored document's files are still its own: {err}"
+        );
         let finished = writer.finish(false).unwrap();
         assert_eq!(
             fs::read_to_string(out.path().join("rejects.jsonl")).unwrap(),
@@ -311,9 +313,10 @@ mod tests {
             fs::read_to_string(out.path().join("all.csv")).unwrap(),
             "id\na\nb\nc\n"
         );
-        let csv = finished.files.iter().find(|f| f.path == "all.csv").unwrap();
+        let files: Vec<_> = finished.files.iter().unwrap().map(Result::unwrap).collect();
+        let csv = files.iter().find(|f| f.path == "all.csv").unwrap();
         assert_eq!(csv.sha256, hex::encode(Sha256::digest(b"id\na\nb\nc\n")));
-        let names: Vec<_> = finished.files.iter().map(|f| f.path.as_str()).collect();
+        let names: Vec<_> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(names, ["a.txt", "c.txt", "all.csv", "rejects.jsonl"]);
     }
 
@@ -327,6 +330,6 @@ mod tests {
         let mut writer = OutputWriter::create(out.path(), false).unwrap();
         let mut restoring = Restoring::default();
         assert!(!writer.restore("a", &checkpoint, &mut restoring).unwrap());
-        assert!(writer.files.is_empty() && writer.written.is_empty());
+        assert!(writer.ledger.is_empty() && writer.pending.is_empty());
     }
 }

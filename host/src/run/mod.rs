@@ -448,7 +448,7 @@ pub(crate) fn publish(
     // A clean run must not leave an earlier run's rejects beside its outputs.
     for stale in [REJECTS_FILE, DROPPED_FILE, DEAD_LETTER_FILE] {
         let path = out_dir.join(stale);
-        if !finished.files.iter().any(|f| f.path == stale) && path.exists() {
+        if !finished.files.contains(stale) && path.exists() {
             std::fs::remove_file(&path).map_err(|source| OutputError::Io { path, source })?;
         }
     }
@@ -460,23 +460,23 @@ pub(crate) fn publish(
     summary.conflicts = finished.conflicts;
     // The host's own files replace an earlier run's.
     let mut host_files = OutputWriter::create(&out_dir, true)?;
-    // Serialized straight from the list, and the list then handed to the
-    // summary: with a file per document these are the run's largest
-    // structures, so no copy of them is made.
+    // With a file per document the list of files is what grows with the
+    // corpus: both files are streamed from the writer's on-disk list, never
+    // built in memory.
     #[derive(serde::Serialize)]
     struct Manifest<'a> {
-        files: &'a [crate::output::WrittenFile],
+        files: crate::output::Entries<'a>,
     }
     let manifest = Manifest {
-        files: &finished.files,
+        files: finished.files.entries(),
     };
-    host_files.write_file(
-        MANIFEST_FILE,
-        &serde_json::to_vec_pretty(&manifest).expect("the manifest serializes"),
-    )?;
-    summary.files = finished.files.into_iter().map(|f| f.path).collect();
-    let json = serde_json::to_vec_pretty(&summary).expect("the summary serializes");
-    host_files.write_file(SUMMARY_FILE, &json)?;
+    host_files.write_file_with(MANIFEST_FILE, |out| {
+        Ok(serde_json::to_writer_pretty(out, &manifest)?)
+    })?;
+    summary.files = finished.files;
+    host_files.write_file_with(SUMMARY_FILE, |out| {
+        Ok(serde_json::to_writer_pretty(out, &*summary)?)
+    })?;
     Ok(())
 }
 

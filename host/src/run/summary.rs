@@ -44,8 +44,9 @@ pub struct RunSummary {
     /// Per-stage counts, in pipeline order.
     pub stages: Vec<StageSummary>,
     /// Files written, relative to the output directory (the summary and the
-    /// manifest not included; `manifest.json` has their sha256).
-    pub files: Vec<String>,
+    /// manifest not included; `manifest.json` has their sha256). Read from
+    /// disk when serialized.
+    pub files: crate::output::FileList,
     /// Workers used.
     pub jobs: usize,
     /// Wall-clock time of the run.

@@ -27,7 +27,7 @@ use crate::run::{id_digest, RunError, RunSummary, ShardSelection};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 /// The run record's file name in the state directory.
@@ -348,10 +348,10 @@ impl State {
         _lock: ShardLock,
     ) -> Result<(), ShardError> {
         let stats = self.stats(index);
-        write_atomically(
-            &stats,
-            &serde_json::to_vec_pretty(summary).expect("the summary serializes"),
-        )?;
+        // Streamed: the summary's list of files is read from disk.
+        write_atomically_with(&stats, |out| {
+            Ok(serde_json::to_writer_pretty(out, summary)?)
+        })?;
         write_atomically(&self.marker(index), b"")?;
         // The journal stays: the merge reads it. The copies of the whole-run
         // files kept for a relaunch are no longer needed.
@@ -430,7 +430,15 @@ fn read_record(path: &Path, bytes: &[u8]) -> Result<RunRecord, ShardError> {
 
 /// Write a file of the state directory so that it appears whole or not at all.
 fn write_atomically(path: &Path, data: &[u8]) -> Result<(), ShardError> {
+    write_atomically_with(path, |out| out.write_all(data))
+}
+
+/// [`write_atomically`], the contents written by `write` through a buffer.
+fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), ShardError> {
     let parent = path.parent().expect("state files are in a directory");
     fs::create_dir_all(parent).map_err(io_error(parent))?;
-    Ok(crate::output::write_atomically(path, data)?)
+    Ok(crate::output::write_atomically_with(path, write)?)
 }
