@@ -474,10 +474,13 @@ fn confine(name: &str) -> Result<PathBuf, OutputError> {
 }
 
 fn temp_file_in(dir: &Path) -> Result<NamedTempFile, OutputError> {
-    tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(dir)
-        .map_err(io_error(dir))
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX);
+    // A temp file is private (0600) by default; what it becomes is the
+    // user's output, created as any other file is: 0666 less the umask.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    builder.tempfile_in(dir).map_err(io_error(dir))
 }
 
 /// Write `path` so that it appears whole or not at all.
@@ -559,6 +562,34 @@ mod tests {
             "{err}"
         );
         assert!(!elsewhere.path().join("x.txt").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_are_created_as_the_umask_says_not_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let out = tempfile::tempdir().unwrap();
+        // The mode any program gets for a new file here: 0666 less the umask.
+        let plain = out.path().join("plain");
+        fs::write(&plain, "").unwrap();
+        let expected = fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
+        let mut writer = OutputWriter::create(out.path(), false).unwrap();
+        writer
+            .write_artifact("a", &artifact("a.md", ArtifactMode::File, "A"))
+            .unwrap();
+        writer
+            .write_artifact("a", &artifact("all.jsonl", ArtifactMode::Append, "1\n"))
+            .unwrap();
+        writer.finish(false).unwrap();
+        let mut host = OutputWriter::create(out.path(), true).unwrap();
+        host.write_file("summary.json", b"{}").unwrap();
+        for name in ["a.md", "all.jsonl", "summary.json"] {
+            let mode = fs::metadata(out.path().join(name))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, expected, "{name}: {mode:o}");
+        }
     }
 
     #[test]
