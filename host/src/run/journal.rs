@@ -217,22 +217,29 @@ impl Journal {
             docpipe_journal: FORMAT,
             fingerprint: fingerprint.to_string(),
         };
-        journal.write_line(&serde_json::to_string(&head).expect("the head serializes"))?;
+        let head = serde_json::to_string(&head).expect("the head serializes");
+        journal.write_lines(&format!("{head}\n"))?;
         Ok(journal)
     }
 
-    /// Record one document, after everything it wrote is in place.
-    pub fn record(&mut self, entry: &Entry) -> Result<(), OutputError> {
-        self.write_line(&serde_json::to_string(entry).expect("entries serialize"))
+    /// Record documents, after everything they wrote is in place.
+    pub fn record_all(&mut self, entries: &[Entry]) -> Result<(), OutputError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut lines = String::new();
+        for entry in entries {
+            lines.push_str(&serde_json::to_string(entry).expect("entries serialize"));
+            lines.push('\n');
+        }
+        self.write_lines(&lines)
     }
 
-    /// One `write` per line: a kill leaves whole lines and at most one torn one.
-    fn write_line(&mut self, line: &str) -> Result<(), OutputError> {
-        let mut bytes = Vec::with_capacity(line.len() + 1);
-        bytes.extend_from_slice(line.as_bytes());
-        bytes.push(b'\n');
+    /// One `write` per call: a kill leaves whole lines and at most one torn one.
+    fn write_lines(&mut self, lines: &str) -> Result<(), OutputError> {
+        let bytes = lines.as_bytes();
         self.file
-            .write_all(&bytes)
+            .write_all(bytes)
             .map_err(|source| OutputError::Io {
                 path: self.path.clone(),
                 source,
