@@ -9,7 +9,7 @@
 //! width (non-)joiners (U+200C, U+200D) stay wherever they sit between two
 //! non-space characters: `می‌خواهم` needs its ZWNJ, `क्‍ष` its ZWJ.
 
-use crate::lines::chars_led_by;
+use crate::lines::{chars_led_by, lead_bytes};
 use crate::report::Change;
 use std::borrow::Cow;
 
@@ -41,7 +41,7 @@ fn is_line_break_or_tab(c: char) -> bool {
 /// Whether `byte` may start a removable char or a joiner: an ASCII control,
 /// or the lead byte of U+0080-U+00BF, U+061C, U+2000-U+206F or
 /// U+FEFF-U+FFFB.
-fn may_start_invisible(byte: u8) -> bool {
+const fn may_start_invisible(byte: u8) -> bool {
     matches!(byte, 0x00..=0x1F | 0x7F | 0xC2 | 0xD8 | 0xE2 | 0xEF)
 }
 
@@ -57,7 +57,7 @@ pub fn apply(text: &str) -> (Cow<'_, str>, Change) {
     let joins = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace() && !is_joiner(c));
     let mut out = String::with_capacity(text.len());
     let mut copied_to = 0;
-    for (at, c) in chars_led_by(text, may_start_invisible) {
+    for (at, c) in chars_led_by(text, lead_bytes!(may_start_invisible)) {
         let removable = is_removable(c);
         if !removable && !is_joiner(c) {
             continue;

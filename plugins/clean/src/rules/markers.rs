@@ -7,14 +7,14 @@ use crate::lines::{comparable, has_more_visible_than};
 use crate::report::Change;
 use docpipe_plugin_sdk::PluginError;
 use regex::Regex;
+use rustc_hash::FxHashSet;
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 #[derive(Debug)]
 pub struct MarkerRemoval {
     patterns: Vec<Regex>,
     /// Ad labels in `comparable` form.
-    label_lines: HashSet<String>,
+    label_lines: FxHashSet<String>,
     /// The most chars a label in `label_lines` has.
     longest_label: usize,
 }
@@ -32,7 +32,7 @@ impl MarkerRemoval {
                 patterns.push(compile(key, index, pattern)?);
             }
         }
-        let label_lines: HashSet<String> = label_lines
+        let label_lines: FxHashSet<String> = label_lines
             .iter()
             .map(|label| comparable(label))
             .filter(|label| !label.is_empty())

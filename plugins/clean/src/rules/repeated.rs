@@ -5,16 +5,17 @@
 
 use crate::lines::{comparable, is_blank};
 use crate::report::Change;
+use rustc_hash::FxHashSet;
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 /// Removes every paragraph of several lines, then every line, whose
 /// comparable form (at least `min_chars` characters long) was already seen.
 pub fn apply(text: &str, min_chars: usize) -> (Cow<'_, str>, Change) {
     let mut change = Change::default();
     let long_enough = |key: &str| key.chars().count() >= min_chars.max(1);
-    let mut seen_paragraphs = HashSet::new();
-    let mut seen_lines = HashSet::new();
+    // Only inserted into and asked: FxHash's order never shows.
+    let mut seen_paragraphs = FxHashSet::default();
+    let mut seen_lines = FxHashSet::default();
     let mut kept = Vec::new();
     for paragraph in paragraphs(text) {
         // A blank line's key is empty, never long enough to count.

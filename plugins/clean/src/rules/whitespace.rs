@@ -3,7 +3,7 @@
 //! A lone non-ASCII space (U+3000 between CJK words, a no-break space) is
 //! kept as written: only runs and tabs become one plain space.
 
-use crate::lines::{chars_led_by, may_start_whitespace};
+use crate::lines::{chars_led_by, lead_bytes, may_start_whitespace};
 use crate::report::Change;
 use std::borrow::Cow;
 
@@ -13,7 +13,7 @@ pub fn unify_line_breaks(text: &str) -> (Cow<'_, str>, Change) {
     let mut change = Change::default();
     let mut out = String::with_capacity(text.len());
     let mut copied_to = 0;
-    for (at, c) in chars_led_by(text, may_start_line_break) {
+    for (at, c) in chars_led_by(text, lead_bytes!(may_start_line_break)) {
         if at < copied_to {
             // The LF of a CR LF, already replaced.
             continue;
@@ -37,7 +37,7 @@ pub fn unify_line_breaks(text: &str) -> (Cow<'_, str>, Change) {
 
 /// Whether `byte` may start a line break other than LF: CR, vertical tab,
 /// form feed, or the lead byte of NEL (U+0085), U+2028 and U+2029.
-fn may_start_line_break(byte: u8) -> bool {
+const fn may_start_line_break(byte: u8) -> bool {
     matches!(byte, b'\r' | 0x0B | 0x0C | 0xC2 | 0xE2)
 }
 
@@ -75,7 +75,7 @@ fn collapse_inline_whitespace(line: &str) -> Cow<'_, str> {
     // Most lines have neither a tab nor two whitespace chars in a row, and
     // come out as they are.
     let mut after_space = None;
-    let needs_collapsing = chars_led_by(line, may_start_whitespace)
+    let needs_collapsing = chars_led_by(line, lead_bytes!(may_start_whitespace))
         .filter(|&(_, c)| c.is_whitespace())
         .any(|(at, c)| {
             let run = after_space == Some(at);
