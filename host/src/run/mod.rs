@@ -56,6 +56,9 @@ pub const BATCH_DOCUMENTS: usize = 16;
 /// more than one document beyond this much text.
 pub const BATCH_BYTES: usize = 64 * 1024;
 
+/// One item of the input: a document, or why it could not be read.
+pub type InputItem = Result<Document, InputFailure>;
+
 /// An input item that could not be read into a document.
 #[derive(Debug, Clone)]
 pub struct InputFailure {
@@ -71,7 +74,7 @@ pub struct InputFailure {
 /// document, or why an item could not be read. Fails only on a bad glob.
 pub fn read_input(
     spec: &crate::pipeline::InputSpec,
-) -> Result<impl Iterator<Item = Result<Document, InputFailure>> + Send + 'static, InputError> {
+) -> Result<impl Iterator<Item = InputItem> + Send + 'static, InputError> {
     let reader = InputReader::new(input::InputSpec {
         roots: spec.paths.clone(),
         glob: spec.glob.clone(),
@@ -201,7 +204,7 @@ pub fn execute<I>(
     mut options: RunOptions,
 ) -> Result<RunSummary, RunError>
 where
-    I: Iterator<Item = Result<Document, InputFailure>> + Send + 'static,
+    I: Iterator<Item = InputItem> + Send + 'static,
 {
     let started = Instant::now();
     let jobs = options.jobs.max(1);
@@ -267,7 +270,7 @@ where
 
     runtime.block_on(async {
         tokio::spawn(stop_on_signal(stop.clone(), interrupted.clone()));
-        let (item_tx, mut item_rx) = mpsc::channel::<Vec<Result<Document, InputFailure>>>(jobs * 2);
+        let (item_tx, mut item_rx) = mpsc::channel::<Vec<InputItem>>(jobs * 2);
         let reader_stop = stop.clone();
         tokio::task::spawn_blocking(move || {
             let mut batch = Vec::with_capacity(BATCH_DOCUMENTS);
@@ -305,79 +308,29 @@ where
         // Moved, not cloned: it holds 16 bytes per input item.
         let shard = options.shard.take();
         tokio::spawn(async move {
-            // Every item's place in the whole input, and how many of them this
-            // run takes (all of them, unless it is one shard of a plan).
-            let mut position: u64 = 0;
-            let mut taken: u64 = 0;
             let changed = |error: RunError| {
                 *dispatch_input_changed.lock().expect("not poisoned") = Some(error);
                 dispatch_stop.store(true, Ordering::Relaxed);
             };
-            // Digests, not ids, so a corpus of millions costs 16 bytes a document.
-            let mut seen_ids: HashSet<u128> = HashSet::new();
+            let mut admission = Admission {
+                contracts,
+                shard,
+                done,
+                seen_ids: HashSet::new(),
+                position: 0,
+                taken: 0,
+            };
             while let Some(batch) = item_rx.recv().await {
                 let mut runnable = Vec::with_capacity(batch.len());
                 for item in batch {
                     if dispatch_stop.load(Ordering::Relaxed) {
                         return;
                     }
-                    let check_contracts = match contracts {
-                        ContractMode::Strict => true,
-                        ContractMode::Sampled => position.is_multiple_of(CONTRACT_SAMPLE_EVERY),
-                        ContractMode::Off => false,
-                    };
-                    let id = match &item {
-                        Ok(document) => document.id.clone(),
-                        Err(failure) => failure.source.clone(),
-                    };
-                    if let Some(shard) = &shard {
-                        if shard.planned.get(position as usize) != Some(&id_digest(&id)) {
-                            let detail = if position as usize == shard.planned.len() {
-                                format!(
-                                    "it has more than the {} items planned (item {} is `{id}`)",
-                                    shard.planned.len(),
-                                    position + 1
-                                )
-                            } else {
-                                format!(
-                                    "item {} is now `{id}`, the manifest lists another item there",
-                                    position + 1
-                                )
-                            };
-                            changed(RunError::NotAsPlanned {
-                                manifest: shard.manifest.clone(),
-                                detail,
-                            });
-                            return;
-                        }
+                    match admission.admit(item) {
+                        Ok(Some(admitted)) => runnable.push(admitted),
+                        Ok(None) => {}
+                        Err(error) => return changed(error),
                     }
-                    position += 1;
-                    let item = match item {
-                        Ok(document) if !seen_ids.insert(id_digest(&document.id)) => {
-                            Err(duplicate(&document))
-                        }
-                        other => other,
-                    };
-                    if shard.as_ref().is_some_and(|s| !s.selects(position - 1)) {
-                        continue;
-                    }
-                    taken += 1;
-                    // Resuming: the first items were done by the interrupted run,
-                    // and must be the very documents it did.
-                    if let Some(digest) = done.get(taken as usize - 1) {
-                        if id_digest(&id) != *digest {
-                            changed(
-                                ResumeError::InputChanged {
-                                    position: taken,
-                                    now: id,
-                                }
-                                .into(),
-                            );
-                            return;
-                        }
-                        continue;
-                    }
-                    runnable.push((item, check_contracts));
                 }
                 // Split across the workers, so that a corpus of one batch
                 // still runs on all of them.
@@ -425,26 +378,8 @@ where
             if dispatch_stop.load(Ordering::Relaxed) {
                 return;
             }
-            match &shard {
-                Some(shard) if (position as usize) < shard.planned.len() => {
-                    changed(RunError::NotAsPlanned {
-                        manifest: shard.manifest.clone(),
-                        detail: format!(
-                            "it ends after {position} items, {} were planned",
-                            shard.planned.len()
-                        ),
-                    });
-                }
-                _ if (taken as usize) < done.len() => {
-                    changed(
-                        ResumeError::InputShrank {
-                            now: taken,
-                            recorded: done.len() as u64,
-                        }
-                        .into(),
-                    );
-                }
-                _ => {}
+            if let Err(error) = admission.finish() {
+                changed(error);
             }
         });
 
@@ -592,6 +527,109 @@ async fn stop_on_signal(stop: Arc<AtomicBool>, interrupted: Arc<AtomicBool>) {
     }
 }
 
+/// The dispatcher's look at each input item, in input order, before it may
+/// run: its place in a shard's plan, a repeated id, and what the
+/// interrupted run being resumed already did.
+struct Admission {
+    contracts: ContractMode,
+    shard: Option<ShardSelection>,
+    /// Digests of the ids the interrupted run did, in order.
+    done: Vec<u128>,
+    /// Digests, not ids, so a corpus of millions costs 16 bytes a document.
+    seen_ids: HashSet<u128>,
+    /// Every item's place in the whole input.
+    position: u64,
+    /// How many items this run takes (all of them, unless it is one shard
+    /// of a plan).
+    taken: u64,
+}
+
+impl Admission {
+    /// The item, with whether its outputs get a contract check, if this run
+    /// runs it (a repeated id runs as the failure it is); `None` if it is
+    /// another shard's or already done. An error when the input is not what
+    /// the plan or the journal recorded.
+    fn admit(&mut self, item: InputItem) -> Result<Option<(InputItem, bool)>, RunError> {
+        let check_contracts = match self.contracts {
+            ContractMode::Strict => true,
+            ContractMode::Sampled => self.position.is_multiple_of(CONTRACT_SAMPLE_EVERY),
+            ContractMode::Off => false,
+        };
+        let id = match &item {
+            Ok(document) => document.id.clone(),
+            Err(failure) => failure.source.clone(),
+        };
+        let position = self.position;
+        if let Some(shard) = &self.shard {
+            if shard.planned.get(position as usize) != Some(&id_digest(&id)) {
+                let detail = if position as usize == shard.planned.len() {
+                    format!(
+                        "it has more than the {} items planned (item {} is `{id}`)",
+                        shard.planned.len(),
+                        position + 1
+                    )
+                } else {
+                    format!(
+                        "item {} is now `{id}`, the manifest lists another item there",
+                        position + 1
+                    )
+                };
+                return Err(RunError::NotAsPlanned {
+                    manifest: shard.manifest.clone(),
+                    detail,
+                });
+            }
+        }
+        self.position += 1;
+        let item = match item {
+            Ok(document) if !self.seen_ids.insert(id_digest(&document.id)) => {
+                Err(duplicate(&document))
+            }
+            other => other,
+        };
+        if self.shard.as_ref().is_some_and(|s| !s.selects(position)) {
+            return Ok(None);
+        }
+        self.taken += 1;
+        // Resuming: the first items were done by the interrupted run, and
+        // must be the very documents it did.
+        if let Some(digest) = self.done.get(self.taken as usize - 1) {
+            if id_digest(&id) != *digest {
+                return Err(ResumeError::InputChanged {
+                    position: self.taken,
+                    now: id,
+                }
+                .into());
+            }
+            return Ok(None);
+        }
+        Ok(Some((item, check_contracts)))
+    }
+
+    /// After the last item: an error if the input ended before the plan's
+    /// items or the journal's documents did.
+    fn finish(&self) -> Result<(), RunError> {
+        match &self.shard {
+            Some(shard) if (self.position as usize) < shard.planned.len() => {
+                Err(RunError::NotAsPlanned {
+                    manifest: shard.manifest.clone(),
+                    detail: format!(
+                        "it ends after {} items, {} were planned",
+                        self.position,
+                        shard.planned.len()
+                    ),
+                })
+            }
+            _ if (self.taken as usize) < self.done.len() => Err(ResumeError::InputShrank {
+                now: self.taken,
+                recorded: self.done.len() as u64,
+            }
+            .into()),
+            _ => Ok(()),
+        }
+    }
+}
+
 enum Item {
     Ran(DocumentRun),
     Unreadable(InputFailure),
@@ -736,4 +774,96 @@ fn progress_bar(wanted: bool) -> indicatif::ProgressBar {
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
+}
+
+#[cfg(test)]
+mod admission_tests {
+    use super::*;
+
+    fn admission(shard: Option<ShardSelection>, done: &[&str]) -> Admission {
+        Admission {
+            contracts: ContractMode::Off,
+            shard,
+            done: done.iter().map(|id| id_digest(id)).collect(),
+            seen_ids: HashSet::new(),
+            position: 0,
+            taken: 0,
+        }
+    }
+
+    fn doc(id: &str) -> InputItem {
+        Ok(Document::new(id, "text"))
+    }
+
+    /// The ids admitted to run, `-` for an item skipped, `!kind` for one that
+    /// runs as a failure.
+    fn admit_all(admission: &mut Admission, ids: &[&str]) -> Result<Vec<String>, RunError> {
+        ids.iter()
+            .map(|id| {
+                Ok(match admission.admit(doc(id))? {
+                    Some((Ok(document), _)) => document.id,
+                    Some((Err(failure), _)) => format!("!{}", failure.kind),
+                    None => "-".to_owned(),
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_repeated_id_runs_as_a_failure_and_done_documents_are_skipped() {
+        let mut admission = admission(None, &["a", "b"]);
+        let admitted = admit_all(&mut admission, &["a", "b", "c", "a"]).unwrap();
+        assert_eq!(admitted, ["-", "-", "c", "!duplicate-id"]);
+        admission.finish().unwrap();
+    }
+
+    #[test]
+    fn a_shard_takes_its_items_and_refuses_an_input_other_than_planned() {
+        let shard = |planned: &[&str]| ShardSelection {
+            index: 1,
+            count: 2,
+            planned: planned.iter().map(|id| id_digest(id)).collect(),
+            manifest: PathBuf::from("state/manifest.jsonl"),
+        };
+        let mut admission = admission(Some(shard(&["a", "b", "c", "d"])), &[]);
+        let admitted = admit_all(&mut admission, &["a", "b", "c", "d"]).unwrap();
+        assert_eq!(admitted, ["-", "b", "-", "d"]);
+        admission.finish().unwrap();
+
+        let mut admission = self::admission(Some(shard(&["a", "b"])), &[]);
+        let err = admit_all(&mut admission, &["a", "x"]).unwrap_err();
+        assert!(err.to_string().contains("item 2 is now `x`"), "{err}");
+
+        let mut admission = self::admission(Some(shard(&["a", "b", "c"])), &[]);
+        admit_all(&mut admission, &["a", "b"]).unwrap();
+        let err = admission.finish().unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("ends after 2 items, 3 were planned"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_resumed_run_refuses_an_input_that_changed_or_shrank() {
+        let mut admission = admission(None, &["a", "b"]);
+        let err = admit_all(&mut admission, &["a", "x"]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                RunError::Resume(ResumeError::InputChanged { position: 2, .. })
+            ),
+            "{err}"
+        );
+
+        let mut admission = self::admission(None, &["a", "b"]);
+        admit_all(&mut admission, &["a"]).unwrap();
+        assert!(matches!(
+            admission.finish(),
+            Err(RunError::Resume(ResumeError::InputShrank {
+                now: 1,
+                recorded: 2
+            }))
+        ));
+    }
 }
