@@ -6,9 +6,8 @@ use super::{
     io_error, write_atomically, ManifestLine, PlannedStage, RunRecord, ShardError, State, FORMAT,
     MANIFEST_FILE, RECORD_FILE,
 };
-use crate::run::{InputFailure, Stage};
+use crate::run::{InputItem, Stage};
 use docpipe_contract::pipeline::ErrorPolicy;
-use docpipe_contract::Document;
 use sha2::{Digest, Sha256};
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -43,7 +42,7 @@ pub enum Planned {
 /// Plan `items` into `state`.
 pub fn plan<I>(state: &Path, request: PlanRequest<'_>, items: I) -> Result<Planned, ShardError>
 where
-    I: Iterator<Item = Result<Document, InputFailure>>,
+    I: Iterator<Item = InputItem>,
 {
     if let Some(stage) = request
         .stages
