@@ -6,7 +6,7 @@
 //! by the corpus, and outputs are the same whatever `jobs` is.
 //!
 //! Documents travel in batches (up to [`BATCH_DOCUMENTS`] or
-//! [`BATCH_BYTES`] of text, whichever comes first) because every hop
+//! [`BATCH_BYTES`] of documents, whichever comes first) because every hop
 //! between threads costs a wake-up: handing small documents over one by one
 //! cost a document more time in futex calls and context switches than a
 //! near-empty stage does.
@@ -51,10 +51,52 @@ pub const DROPPED_FILE: &str = "dropped.jsonl";
 
 /// Most documents the reader hands over at once, and to one worker.
 pub const BATCH_DOCUMENTS: usize = 16;
-/// Text (bytes) at which the reader hands a batch over even if it holds
-/// fewer documents: large documents go on their own, and a batch never holds
-/// more than one document beyond this much text.
+/// Bytes of documents (their strings: text, a page's `html`, ...) at which
+/// the reader hands a batch over even if it holds fewer documents: large
+/// documents go on their own, and a batch never holds more than one
+/// document beyond this much.
 pub const BATCH_BYTES: usize = 64 * 1024;
+
+/// The input items in batches of [`BATCH_DOCUMENTS`], or fewer when they
+/// reach [`BATCH_BYTES`].
+fn batches(items: impl Iterator<Item = InputItem>) -> impl Iterator<Item = Vec<InputItem>> {
+    let mut items = items.peekable();
+    std::iter::from_fn(move || {
+        items.peek()?;
+        let mut batch = Vec::with_capacity(BATCH_DOCUMENTS);
+        let mut bytes = 0;
+        while batch.len() < BATCH_DOCUMENTS && bytes < BATCH_BYTES {
+            let Some(item) = items.next() else { break };
+            bytes += item.as_ref().map_or(0, document_bytes);
+            batch.push(item);
+        }
+        Some(batch)
+    })
+}
+
+/// About how many bytes a document holds: its strings, which are what
+/// make one large (a long text, a page's `html`, a field a stage added).
+fn document_bytes(document: &Document) -> usize {
+    fn value_bytes(value: &serde_json::Value) -> usize {
+        match value {
+            serde_json::Value::String(text) => text.len(),
+            serde_json::Value::Array(items) => items.iter().map(value_bytes).sum(),
+            serde_json::Value::Object(map) => map
+                .iter()
+                .map(|(key, value)| key.len() + value_bytes(value))
+                .sum(),
+            _ => 8,
+        }
+    }
+    let fields: usize = (document.meta.iter())
+        .chain(&document.fields)
+        .map(|(key, value)| key.len() + value_bytes(value))
+        .sum();
+    document.id.len()
+        + document.text.len()
+        + document.title.as_ref().map_or(0, String::len)
+        + fields
+}
 
 /// One item of the input: a document, or why it could not be read.
 pub type InputItem = Result<Document, InputFailure>;
@@ -273,24 +315,11 @@ where
         let (item_tx, mut item_rx) = mpsc::channel::<Vec<InputItem>>(jobs * 2);
         let reader_stop = stop.clone();
         tokio::task::spawn_blocking(move || {
-            let mut batch = Vec::with_capacity(BATCH_DOCUMENTS);
-            let mut bytes = 0;
-            for item in documents {
-                if reader_stop.load(Ordering::Relaxed) {
+            let items = documents.take_while(|_| !reader_stop.load(Ordering::Relaxed));
+            for batch in batches(items) {
+                if item_tx.blocking_send(batch).is_err() {
                     return;
                 }
-                bytes += item.as_ref().map_or(0, |document| document.text.len());
-                batch.push(item);
-                if batch.len() == BATCH_DOCUMENTS || bytes >= BATCH_BYTES {
-                    bytes = 0;
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_DOCUMENTS));
-                    if item_tx.blocking_send(full).is_err() {
-                        return;
-                    }
-                }
-            }
-            if !batch.is_empty() {
-                let _ = item_tx.blocking_send(batch);
             }
         });
 
@@ -779,6 +808,30 @@ fn progress_bar(wanted: bool) -> indicatif::ProgressBar {
 #[cfg(test)]
 mod admission_tests {
     use super::*;
+
+    #[test]
+    fn batches_close_at_a_count_or_at_a_size_counting_every_field() {
+        let small = |n: usize| doc(&format!("d{n}"));
+        let sizes = |items: Vec<InputItem>| -> Vec<usize> {
+            batches(items.into_iter()).map(|b| b.len()).collect()
+        };
+        assert_eq!(sizes((0..40).map(small).collect()), [16, 16, 8]);
+        assert!(sizes(Vec::new()).is_empty());
+        // A page whose text is short but whose `html` is large ends its
+        // batch, as a long text would.
+        let mut page = Document::new("page", "short");
+        page.fields
+            .insert("html".into(), json!("x".repeat(BATCH_BYTES)));
+        let mut items: Vec<InputItem> = (0..3).map(small).collect();
+        items.push(Ok(page));
+        items.extend((3..6).map(small));
+        items.push(Err(InputFailure {
+            source: "f".into(),
+            kind: "input",
+            message: "bad".into(),
+        }));
+        assert_eq!(sizes(items), [4, 4]);
+    }
 
     fn admission(shard: Option<ShardSelection>, done: &[&str]) -> Admission {
         Admission {
