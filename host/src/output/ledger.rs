@@ -10,7 +10,6 @@
 use super::{OutputError, WrittenFile};
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Deserialize, Serialize, Serializer};
-use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
@@ -25,11 +24,6 @@ struct Record {
     /// The document that wrote a per-document file (none for whole-run files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     id: Option<String>,
-}
-
-fn path_digest(path: &str) -> u128 {
-    let digest = Sha256::digest(path.as_bytes());
-    u128::from_le_bytes(digest[..16].try_into().expect("a sha256 has 32 bytes"))
 }
 
 /// The growing list, while the run writes.
@@ -56,7 +50,7 @@ impl Ledger {
 
     /// Add a file; `id` is the document that wrote it, if it was one document's.
     pub(super) fn push(&mut self, file: WrittenFile, id: Option<&str>) -> Result<(), OutputError> {
-        self.paths.insert(path_digest(&file.path));
+        self.paths.insert(super::short_digest(&file.path));
         let record = Record {
             file,
             id: id.map(str::to_owned),
@@ -77,7 +71,7 @@ impl Ledger {
     /// Whether a file of this path is listed (up to a 2^-128 chance of a
     /// digest collision, which [`first_writer`](Self::first_writer) settles).
     pub(super) fn contains(&self, path: &str) -> bool {
-        self.paths.contains(&path_digest(path))
+        self.paths.contains(&super::short_digest(path))
     }
 
     /// The document that wrote the per-document file `path`, if one did.
@@ -169,7 +163,7 @@ impl FileList {
     pub fn contains(&self, path: &str) -> bool {
         self.0
             .as_ref()
-            .is_some_and(|c| c.paths.contains(&path_digest(path)))
+            .is_some_and(|c| c.paths.contains(&super::short_digest(path)))
     }
 
     /// The files, read back in the order written.
@@ -220,6 +214,7 @@ impl Serialize for Entries<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
 
     fn file(path: &str) -> WrittenFile {
         WrittenFile {

@@ -408,6 +408,14 @@ impl OutputWriter {
     }
 }
 
+/// 16 bytes standing for a string (a document id, a file's path): the first
+/// half of its sha256, so following millions of them costs little and two
+/// collide only by a 2^-128 chance.
+pub(crate) fn short_digest(text: &str) -> u128 {
+    let digest = Sha256::digest(text.as_bytes());
+    u128::from_le_bytes(digest[..16].try_into().expect("a sha256 has 32 bytes"))
+}
+
 /// A confined path as the manifest lists it.
 fn slashed(relative: &Path) -> String {
     relative.to_string_lossy().replace('\\', "/")

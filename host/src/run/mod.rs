@@ -28,7 +28,6 @@ use docpipe_contract::pipeline::{ContractMode, ErrorPolicy};
 use docpipe_contract::Document;
 use journal::Journal;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -139,8 +138,7 @@ pub fn read_input(
 
 /// 16 bytes standing for an id, so following millions of them costs little.
 pub(crate) fn id_digest(id: &str) -> u128 {
-    let digest = Sha256::digest(id.as_bytes());
-    u128::from_le_bytes(digest[..16].try_into().expect("a sha256 has 32 bytes"))
+    crate::output::short_digest(id)
 }
 
 /// Outputs are named after ids, so a second document with the same id would
