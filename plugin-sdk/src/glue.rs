@@ -4,7 +4,10 @@
 
 use crate::plugin::{Plugin, Verdict};
 use docpipe_contract::{Outcome, PluginError, PluginManifest};
-use serde_json::{Map, Value};
+use members::Members;
+use serde_json::Value;
+
+mod members;
 
 fn schema_of<T: schemars::JsonSchema>() -> Value {
     serde_json::to_value(schemars::schema_for!(T)).expect("a JSON Schema serializes")
@@ -45,65 +48,64 @@ pub fn configure_json<P: Plugin>(config: &str) -> Result<P, PluginError> {
 }
 
 /// Process one document (JSON text) with a configured instance.
+///
+/// The plugin's input is read straight from the text, and its output merged
+/// into the document's members as raw JSON text (`members`): no value of
+/// the document is parsed into a tree or printed again.
 pub fn process_json<P: Plugin>(plugin: &mut P, text: &str) -> Result<Outcome, PluginError> {
-    let mut document: Map<String, Value> = serde_json::from_str(text).map_err(|e| {
+    let mut document = Members::parse(text).map_err(|e| {
         PluginError::new(
             "invalid-input",
             format!("document is not a JSON object: {e}"),
         )
     })?;
     let input: P::Input = {
-        let value = Value::Object(std::mem::take(&mut document));
-        let parsed = serde_path_to_error::deserialize(&value).map_err(|e| {
-            let error = PluginError::new("invalid-input", e.inner().to_string());
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let error = PluginError::new("invalid-input", without_position(e.inner()));
             match pointer_of(e.path()) {
                 Some(pointer) => error.at(pointer),
                 None => error,
             }
-        });
-        let Value::Object(map) = value else {
-            unreachable!()
-        };
-        document = map;
-        parsed?
+        })?
     };
     match plugin.process(input)? {
         Verdict::Drop(reason) => Ok(Outcome::Drop { reason }),
         Verdict::Keep(output, artifacts) => {
-            let output = serde_json::to_value(output).map_err(|e| {
+            let output = serde_json::to_string(&output).map_err(|e| {
                 PluginError::new("invalid-output", format!("output does not serialize: {e}"))
             })?;
+            // An output that is not an object sets nothing.
+            let output = Members::parse(&output).unwrap_or_default();
             // An output that sets nothing (an exporter's `Unchanged`) leaves
-            // the document as it came: hand back the text received rather
-            // than write the same document again.
-            if output.as_object().is_some_and(Map::is_empty) {
+            // the document as it came: hand back the very text, which the host
+            // then need not parse again.
+            if output.is_empty() {
                 return Ok(Outcome::Keep {
                     document: text.to_string(),
                     artifacts,
                 });
             }
-            merge_output(&mut document, output);
+            document.merge(output).map_err(|e| {
+                PluginError::new("invalid-input", format!("`meta` is not valid JSON: {e}"))
+            })?;
             Ok(Outcome::Keep {
-                document: Value::Object(document).to_string(),
+                document: document.to_json(),
                 artifacts,
             })
         }
     }
 }
 
-/// Top-level fields of the output replace the document's; `meta` is merged
-/// key by key so stages can each add their own notes.
-fn merge_output(document: &mut Map<String, Value>, output: Value) {
-    let Value::Object(output) = output else {
-        return;
-    };
-    for (key, value) in output {
-        match (key.as_str(), document.get_mut(&key), value) {
-            ("meta", Some(Value::Object(existing)), Value::Object(added)) => existing.extend(added),
-            (_, _, value) => {
-                document.insert(key, value);
-            }
-        }
+/// A message about the document as the plugin's input, without serde_json's
+/// "at line 1 column 80": the document is the host's text, not the user's,
+/// and the error's pointer says where in it.
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    match message.strip_suffix(&position) {
+        Some(message) => message.to_string(),
+        None => message,
     }
 }
 
@@ -218,6 +220,25 @@ mod tests {
         fn process(&mut self, _input: Input) -> Result<Verdict<Unchanged>, PluginError> {
             Ok(Verdict::keep(Unchanged {}))
         }
+    }
+
+    #[test]
+    fn an_input_error_names_the_field_not_a_position_in_the_host_s_text() {
+        let error = process_json(&mut Reader, r#"{"id":"a","text":5}"#).unwrap_err();
+        assert_eq!(error.code, "invalid-input");
+        assert_eq!(
+            error.message,
+            "invalid type: integer `5`, expected a string"
+        );
+        assert_eq!(error.pointer.as_deref(), Some("/text"));
+        let error = process_json(&mut Reader, r#"{"id":"a"}"#).unwrap_err();
+        assert_eq!(error.message, "missing field `text`");
+        let error = process_json(&mut Reader, "[1]").unwrap_err();
+        assert!(
+            error.message.starts_with("document is not a JSON object"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]
