@@ -11,6 +11,7 @@ use crate::languages::LANGUAGES;
 use crate::model::{self, Model, COST_SCALE, MAX_ORDER};
 use crate::rules::LetterRules;
 use crate::script;
+use docpipe_plugin_sdk::chars;
 
 /// How many languages there are.
 pub const LANGUAGE_COUNT: usize = LANGUAGES.len();
@@ -62,7 +63,7 @@ pub fn words(lowercase: &str) -> Vec<&str> {
     let mut words = Vec::new();
     let mut start = None;
     for (at, c) in lowercase.char_indices() {
-        let letter = script::is_letter(c);
+        let letter = script::is_letter_by(c, chars::is_alphabetic);
         let single = letter && script::is_ideograph_or_kana(c);
         if !letter || single {
             if let Some(from) = start.take() {

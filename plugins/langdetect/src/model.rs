@@ -158,13 +158,18 @@ pub struct Model {
     tables: [TableAt; MAX_ORDER],
 }
 
+// Inlined, with one bounds check each: LLVM left `u32_at` an out-of-line
+// call with four checks in the wasm build, 2% of a pipeline's time.
+#[inline(always)]
 fn u32_at(bytes: &[u8], index: usize) -> u32 {
     let at = index * 4;
-    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+    u32::from_le_bytes(bytes[at..at + 4].try_into().expect("four bytes"))
 }
 
+#[inline(always)]
 fn u16_at(bytes: &[u8], index: usize) -> u16 {
-    u16::from_le_bytes([bytes[index * 2], bytes[index * 2 + 1]])
+    let at = index * 2;
+    u16::from_le_bytes(bytes[at..at + 2].try_into().expect("two bytes"))
 }
 
 impl Table<'_> {

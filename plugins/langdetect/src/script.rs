@@ -23,13 +23,21 @@ pub const HAN: u8 = 15;
 /// n-gram with one, and keeping them cost Hindi and Marathi word pairs two
 /// points each on the dev set). Quick for ASCII, which most texts are made of.
 pub fn is_letter(c: char) -> bool {
+    is_letter_by(c, char::is_alphabetic)
+}
+
+/// [`is_letter`], asking `is_alphabetic` for what `char::is_alphabetic`
+/// answers: at run time the SDK's `chars::is_alphabetic`, which gives the
+/// same answers without a table search per character (the model crate,
+/// which shares this file, has no SDK).
+pub fn is_letter_by(c: char, is_alphabetic: impl Fn(char) -> bool) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphabetic();
     }
     match c as u32 {
         0x0345 | 0x05B0..=0x05C7 | 0x0610..=0x061A | 0x064B..=0x065F | 0x0670 => false,
         0x06D6..=0x06E4 | 0x06E7..=0x06ED => false,
-        _ => c.is_alphabetic(),
+        _ => is_alphabetic(c),
     }
 }
 
