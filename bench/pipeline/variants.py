@@ -54,13 +54,16 @@ def main():
     parser.add_argument("--count", type=int, default=300, help="documents (default 300)")
     parser.add_argument("--rounds", type=int, default=5, help="runs of each variant (default 5)")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    parser.add_argument("--min-kb", type=float, default=1, help="smallest document, KiB (default 1)")
+    parser.add_argument("--max-kb", type=float, default=50, help="largest document, KiB (default 50)")
     args = parser.parse_args()
     variants = parse_variants(args.variants, Path(args.native))
 
     work = Path(tempfile.mkdtemp(prefix="docpipe-bench-variants-"))
     corpus = work / "corpus.jsonl"
     measure([sys.executable, str(REPO / "bench" / "corpus.py"), "--eval", args.eval,
-             "--seed", str(args.seed), "--count", str(args.count), "--out", str(corpus)])
+             "--seed", str(args.seed), "--count", str(args.count), "--out", str(corpus),
+             "--min-kb", str(args.min_kb), "--max-kb", str(args.max_kb)])
     docs = sum(1 for _ in corpus.open(encoding="utf-8"))
     configs = json.dumps({stage: config for stage, (_, config) in STAGES.items()})
 
@@ -86,7 +89,8 @@ def main():
         return pick(s[stage] for s in samples) / docs * 1e3
 
     stages = list(STAGES)
-    print(f"{docs} documents, --jobs 1, {args.rounds} rounds; ms per document, median (fastest)\n")
+    print(f"{docs} documents of {args.min_kb:g}-{args.max_kb:g} KiB, --jobs 1, {args.rounds} rounds; "
+          "ms per document, median (fastest)\n")
     print("| variant | " + " | ".join(f"{s} wasm | {s} native" for s in stages)
           + " | total wasm / native (median) | output lines differing from first |")
     print("| --- |" + " ---: |" * (2 * len(stages) + 2))
