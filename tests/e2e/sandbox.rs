@@ -464,3 +464,25 @@ fn a_stages_own_error_policy_overrides_the_pipelines() {
     assert_eq!(summary["stopped_early"], true, "the stage's fail-fast wins");
     assert_eq!(summary["completed"], 1);
 }
+
+#[test]
+fn the_untimed_benchmark_switch_warns_that_stages_cannot_be_stopped() {
+    // The switch drops the timeout's checks from compiled plugins; whoever
+    // sets it (even by accident) must hear that a stage can now hang.
+    let dir = Dir::new();
+    let pipeline = faulty_pipeline(&dir, &["fine"], "skip");
+    let output = docpipe()
+        .env("DOCPIPE_UNTIMED_BENCHMARK", "1")
+        .arg("run")
+        .arg(&pipeline)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = output_text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("DOCPIPE_UNTIMED_BENCHMARK=1: plugins run without their timeout checks"),
+        "{stderr}"
+    );
+    let (_, stderr) = output_text(&docpipe().arg("run").arg(&pipeline).output().unwrap());
+    assert!(!stderr.contains("DOCPIPE_UNTIMED_BENCHMARK"), "{stderr}");
+}

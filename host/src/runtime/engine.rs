@@ -19,6 +19,12 @@ pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(5);
 /// `DOCPIPE_PERFMAP=1` makes the engine write a perf map for compiled wasm.
 pub const PERF_MAP_VAR: &str = "DOCPIPE_PERFMAP";
 
+/// `DOCPIPE_UNTIMED_BENCHMARK=1` compiles plugins without the epoch checks
+/// that enforce `timeout`, so a stage can no longer be stopped: only for
+/// measuring what those checks cost (docs/benchmarks.md). docpipe says so on
+/// standard error whenever it is set.
+pub const UNTIMED_VAR: &str = "DOCPIPE_UNTIMED_BENCHMARK";
+
 /// What the engine must accommodate.
 #[derive(Debug, Clone)]
 pub struct EngineOptions {
@@ -72,7 +78,17 @@ impl Runtime {
     pub fn new(options: &EngineOptions) -> anyhow::Result<Self> {
         let mut config = Config::new();
         config.wasm_component_model(true);
-        config.epoch_interruption(true);
+        // Cranelift puts the epoch check at every function entry and loop
+        // back-edge: about a sixth of a plugin's time (docs/benchmarks.md),
+        // the price of being able to stop any stage.
+        let untimed = std::env::var_os(UNTIMED_VAR).is_some_and(|value| value == "1");
+        if untimed {
+            eprintln!(
+                "docpipe: warning: {UNTIMED_VAR}=1: plugins run without their timeout checks; \
+                 a stage that never returns will hang this run (for benchmarks only)"
+            );
+        }
+        config.epoch_interruption(!untimed);
         // For profiling plugins with `perf`: wasmtime writes
         // /tmp/perf-<pid>.map so samples in compiled wasm get function names
         // (docs/benchmarks.md, "Profiling"). Off by default: the map grows
