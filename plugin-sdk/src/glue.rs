@@ -86,9 +86,7 @@ pub fn process_json<P: Plugin>(plugin: &mut P, text: &str) -> Result<Outcome, Pl
                     artifacts,
                 });
             }
-            document.merge(output).map_err(|e| {
-                PluginError::new("invalid-input", format!("`meta` is not valid JSON: {e}"))
-            })?;
+            document.merge(output);
             Ok(Outcome::Keep {
                 document: document.to_json(),
                 artifacts,
