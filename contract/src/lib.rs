@@ -12,4 +12,5 @@ mod outcome;
 pub use document::Document;
 pub use manifest::{PluginKind, PluginManifest, INTERFACE_VERSION, SOURCE_DIGEST_SECTION};
 pub use outcome::{Artifact, ArtifactMode, Outcome, PluginError};
+pub mod members;
 pub mod pipeline;

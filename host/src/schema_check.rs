@@ -9,7 +9,30 @@ use serde_json::Value;
 #[derive(Debug)]
 pub struct SchemaCheck {
     validator: jsonschema::Validator,
+    named: Option<Vec<String>>,
 }
+
+/// Root keywords that look at an object's members only by name
+/// (`properties`, `required`) or not at all (annotations, `$defs`, a `type`
+/// of `"object"`). Any other keyword (`additionalProperties`, `allOf`, a
+/// `$ref` at the root...) may look at every member.
+const BY_NAME_KEYWORDS: &[&str] = &[
+    "$schema",
+    "$id",
+    "$comment",
+    "$defs",
+    "definitions",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "type",
+    "properties",
+    "required",
+];
 
 /// One way a value breaks a schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,8 +49,20 @@ impl SchemaCheck {
     /// Compile `schema`; a plugin whose schema does not compile is broken.
     pub fn compile(schema: &Value) -> Result<Self, String> {
         jsonschema::validator_for(schema)
-            .map(|validator| SchemaCheck { validator })
+            .map(|validator| SchemaCheck {
+                validator,
+                named: named_members(schema),
+            })
             .map_err(|e| e.to_string())
+    }
+
+    /// When the schema looks at an object's members only by name, those
+    /// names: an object then conforms exactly when its members of those
+    /// names, alone, do. A stage's output schema (what schemars writes for
+    /// an output struct) is of this kind, so the host parses a few small
+    /// members of each document it checks, not the whole text.
+    pub fn named_members(&self) -> Option<&[String]> {
+        self.named.as_deref()
     }
 
     /// True when `value` conforms (cheaper than collecting violations).
@@ -43,6 +78,30 @@ impl SchemaCheck {
         }
         out
     }
+}
+
+/// The member names `properties` and `required` give at the root of
+/// `schema`, if no other keyword there looks at an object's members.
+fn named_members(schema: &Value) -> Option<Vec<String>> {
+    let root = schema.as_object()?;
+    if !root.keys().all(|k| BY_NAME_KEYWORDS.contains(&k.as_str())) {
+        return None;
+    }
+    if root.get("type").is_some_and(|t| t != "object") {
+        return None;
+    }
+    let mut names = Vec::new();
+    if let Some(properties) = root.get("properties") {
+        names.extend(properties.as_object()?.keys().cloned());
+    }
+    if let Some(required) = root.get("required") {
+        for name in required.as_array()? {
+            names.push(name.as_str()?.to_string());
+        }
+    }
+    names.sort();
+    names.dedup();
+    Some(names)
 }
 
 /// Turn one validator error into violations. For a failed `anyOf`/`oneOf`
@@ -186,6 +245,39 @@ mod tests {
             },
             "$defs": {"Lang": {"type": "object", "properties": {"code": {"type": "string"}}, "required": ["code"]}}
         })
+    }
+
+    #[test]
+    fn a_schema_that_looks_at_members_by_name_gives_the_names() {
+        let schemars_like = json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "Output",
+            "type": "object",
+            "properties": {"lang": {"$ref": "#/$defs/Lang"}, "meta": {"type": "object"}},
+            "required": ["lang", "summary"],
+            "$defs": {"Lang": {"type": "object", "additionalProperties": false}}
+        });
+        let check = SchemaCheck::compile(&schemars_like).unwrap();
+        assert_eq!(check.named_members().unwrap(), ["lang", "meta", "summary"]);
+        let nothing =
+            SchemaCheck::compile(&json!({"title": "Unchanged", "type": "object"})).unwrap();
+        assert_eq!(nothing.named_members().unwrap(), [] as [String; 0]);
+    }
+
+    #[test]
+    fn a_schema_that_may_look_at_every_member_gives_no_names() {
+        for schema in [
+            summarize_like(),
+            json!({"properties": {"a": {}}, "patternProperties": {"^x": {}}}),
+            json!({"properties": {"a": {}}, "allOf": [{"required": ["b"]}]}),
+            json!({"$ref": "#/$defs/Doc", "$defs": {"Doc": {}}}),
+            json!({"type": ["object", "null"], "properties": {"a": {}}}),
+            json!({"minProperties": 3}),
+            json!(true),
+        ] {
+            let check = SchemaCheck::compile(&schema).unwrap();
+            assert_eq!(check.named_members(), None, "{schema}");
+        }
     }
 
     #[test]

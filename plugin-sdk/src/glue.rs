@@ -3,11 +3,9 @@
 //! so unit tests exercise exactly what runs in the sandbox.
 
 use crate::plugin::{Plugin, Verdict};
+use docpipe_contract::members::Members;
 use docpipe_contract::{Outcome, PluginError, PluginManifest};
-use members::Members;
 use serde_json::Value;
-
-mod members;
 
 fn schema_of<T: schemars::JsonSchema>() -> Value {
     serde_json::to_value(schemars::schema_for!(T)).expect("a JSON Schema serializes")
@@ -50,7 +48,7 @@ pub fn configure_json<P: Plugin>(config: &str) -> Result<P, PluginError> {
 /// Process one document (JSON text) with a configured instance.
 ///
 /// The plugin's input is read straight from the text, and its output merged
-/// into the document's members as raw JSON text (`members`): no value of
+/// into the document's members as raw JSON text ([`Members`]): no value of
 /// the document is parsed into a tree or printed again.
 pub fn process_json<P: Plugin>(plugin: &mut P, text: &str) -> Result<Outcome, PluginError> {
     let mut document = Members::parse(text).map_err(|e| {

@@ -1,7 +1,9 @@
-//! A JSON object's members as the raw JSON text of each value, in order,
-//! so that the glue can hand back a document with a plugin's output merged
-//! in without parsing every value into a `serde_json::Value` and printing it
-//! again: the document's text, often most of it, is copied once.
+//! A JSON object's members as the raw JSON text of each value, in order.
+//! The plugin SDK's glue merges a plugin's output into a document this way
+//! without parsing every value into a `serde_json::Value` and printing it
+//! again (the document's text, often most of it, is copied once); the host
+//! checks a stage's output this way, parsing only the members a contract
+//! looks at.
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
@@ -13,7 +15,7 @@ use std::fmt;
 /// key given twice in the text keeps its first place and its last value, as
 /// `serde_json::Map` with `preserve_order` does.
 #[derive(Debug, Default)]
-pub(super) struct Members<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
+pub struct Members<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
 
 impl<'a> Members<'a> {
     /// The members of `text`, which must be one JSON object.
@@ -21,6 +23,7 @@ impl<'a> Members<'a> {
         serde_json::from_str(text)
     }
 
+    /// Whether the object has no members.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -33,6 +36,14 @@ impl<'a> Members<'a> {
             .map(|(_, value)| value.as_ref())
     }
 
+    /// Each key with its value's JSON text, in the object's order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .map(|(key, value)| (key.as_ref(), value.as_ref()))
+    }
+
+    /// Sets `key` to the JSON text `value`, in place if it is there.
     pub fn set(&mut self, key: Cow<'a, str>, value: Cow<'a, str>) {
         match self.0.iter_mut().find(|(k, _)| *k == key) {
             Some(member) => member.1 = value,
