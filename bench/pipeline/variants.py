@@ -99,7 +99,7 @@ def main():
         cells = []
         for s in stages:
             for samples in (wasm[name], native[str(native_bin)]):
-                cells.append(f"{ms(samples, s, statistics.median):.2f} ({ms(samples, s, min):.2f})")
+                cells.append(f"{ms(samples, s, statistics.median):.3f} ({ms(samples, s, min):.3f})")
         ratio = statistics.median(sum(r.values()) for r in wasm[name]) / statistics.median(
             sum(r[s] for s in stages) for r in native[str(native_bin)])
         differ, lines = differing_lines(first_out, work / f"out-{name}" / "documents.jsonl")
