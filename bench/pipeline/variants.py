@@ -4,8 +4,10 @@ per document per stage of `docpipe run --jobs 1` for each folder of
 components, and of the native binary paired with it, over one generated
 corpus, in one run.
 
-Each variant is NAME=COMPONENTS_DIR[,NATIVE_BINARY] (the native binary
-defaults to the previous variant's, then to --native). Every round runs
+Each variant is NAME=COMPONENTS_DIR[,NATIVE_BINARY[,DOCPIPE]] (the native
+binary defaults to the previous variant's, then to --native; the docpipe
+binary, which runs the components, to --docpipe: two hosts over the same
+components is `old=DIR,,/path/to/old/docpipe new=DIR`). Every round runs
 every variant once, the order rotating each round, so that a burst of load
 from elsewhere on the machine does not land on one variant only; the table
 gives the median over rounds and the fastest round. It also counts the lines
@@ -27,25 +29,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import REPO, STAGES, differing_lines, measure, run_docpipe, write_pipeline  # noqa: E402
 
 
-def parse_variants(specs, default_native):
+def parse_variants(specs, default_native, default_docpipe):
     variants, native = [], default_native
     for spec in specs:
         name, sep, rest = spec.partition("=")
         if not sep:
-            sys.exit(f"error: variant {spec!r} is not NAME=COMPONENTS_DIR[,NATIVE_BINARY]")
-        components, _, given = rest.partition(",")
+            sys.exit(f"error: variant {spec!r} is not NAME=COMPONENTS_DIR[,NATIVE_BINARY[,DOCPIPE]]")
+        components, _, rest = rest.partition(",")
+        given, _, docpipe = rest.partition(",")
         native = Path(given) if given else native
+        docpipe = Path(docpipe) if docpipe else default_docpipe
         components = Path(components).resolve()
-        for needed in [native] + [components / c for c, _ in STAGES.values()]:
+        for needed in [native, docpipe] + [components / c for c, _ in STAGES.values()]:
             if not needed.exists():
                 sys.exit(f"error: {needed} not found (variant {name})")
-        variants.append((name, components, native))
+        variants.append((name, components, native, docpipe))
     return variants
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("variants", nargs="+", help="NAME=COMPONENTS_DIR[,NATIVE_BINARY]")
+    parser.add_argument("variants", nargs="+", help="NAME=COMPONENTS_DIR[,NATIVE_BINARY[,DOCPIPE]]")
     parser.add_argument("--docpipe", default=str(REPO / "target" / "release" / "docpipe"))
     parser.add_argument("--native", default=str(REPO / "target" / "release" / "docpipe-bench-native"),
                         help="native binary for variants that name none")
@@ -57,7 +61,7 @@ def main():
     parser.add_argument("--min-kb", type=float, default=1, help="smallest document, KiB (default 1)")
     parser.add_argument("--max-kb", type=float, default=50, help="largest document, KiB (default 50)")
     args = parser.parse_args()
-    variants = parse_variants(args.variants, Path(args.native))
+    variants = parse_variants(args.variants, Path(args.native), Path(args.docpipe))
 
     work = Path(tempfile.mkdtemp(prefix="docpipe-bench-variants-"))
     corpus = work / "corpus.jsonl"
@@ -68,18 +72,18 @@ def main():
     configs = json.dumps({stage: config for stage, (_, config) in STAGES.items()})
 
     cache = work / "cache"
-    wasm = {name: [] for name, _, _ in variants}
-    native = {str(n): [] for _, _, n in variants}
+    wasm = {name: [] for name, _, _, _ in variants}
+    native = {str(n): [] for _, _, n, _ in variants}
     for round_ in range(args.rounds):
         shift = round_ % len(variants)
-        for name, components, native_bin in variants[shift:] + variants[:shift]:
+        for name, components, native_bin, docpipe in variants[shift:] + variants[:shift]:
             pipeline = work / f"{name}.toml"
             write_pipeline(pipeline, components, corpus, work / f"out-{name}")
             # The first round also compiles the components into the cache;
             # that is not per-document work, so it is run once untimed.
             if round_ == 0:
-                run_docpipe(args.docpipe, pipeline, work / f"out-{name}", 1, cache)
-            wasm[name].append(run_docpipe(args.docpipe, pipeline, work / f"out-{name}", 1, cache)["stages"])
+                run_docpipe(docpipe, pipeline, work / f"out-{name}", 1, cache)
+            wasm[name].append(run_docpipe(docpipe, pipeline, work / f"out-{name}", 1, cache)["stages"])
             if len(native[str(native_bin)]) <= round_:
                 _, _, out = measure([str(native_bin), str(corpus), str(work / "native"), "--configs", configs])
                 native[str(native_bin)].append({s["id"]: s["process_seconds"] + s["configure_seconds"]
@@ -95,7 +99,7 @@ def main():
           + " | total wasm / native (median) | output lines differing from first |")
     print("| --- |" + " ---: |" * (2 * len(stages) + 2))
     first_out = work / f"out-{variants[0][0]}" / "documents.jsonl"
-    for name, _, native_bin in variants:
+    for name, _, native_bin, _ in variants:
         cells = []
         for s in stages:
             for samples in (wasm[name], native[str(native_bin)]):
