@@ -105,6 +105,25 @@ def run_docpipe(docpipe, pipeline, out_dir, jobs, cache_dir):
     }
 
 
+def add_corpus_arguments(parser, count=300):
+    """The generated corpus's options, the same in every pipeline benchmark."""
+    parser.add_argument("--eval", default=str(REPO.parent / "shared" / "eval"),
+                        help="evaluation data (default ../shared/eval from the repo)")
+    parser.add_argument("--count", type=int, default=count, help=f"documents (default {count})")
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    parser.add_argument("--min-kb", type=float, default=1, help="smallest document, KiB (default 1)")
+    parser.add_argument("--max-kb", type=float, default=50, help="largest document, KiB (default 50)")
+
+
+def generate_corpus(args, out, count=None):
+    """Writes the corpus the options of `add_corpus_arguments` describe (or
+    `count` documents of it) to `out`; returns its number of documents."""
+    measure([sys.executable, str(REPO / "bench" / "corpus.py"), "--eval", args.eval,
+             "--seed", str(args.seed), "--min-kb", str(args.min_kb), "--max-kb", str(args.max_kb),
+             "--count", str(args.count if count is None else count), "--out", str(out)])
+    return sum(1 for _ in out.open(encoding="utf-8"))
+
+
 def differing_lines(a, b):
     left = a.read_text(encoding="utf-8").splitlines()
     right = b.read_text(encoding="utf-8").splitlines()
@@ -120,12 +139,7 @@ def main():
                         help="the native benchmark binary (default $CARGO_TARGET_DIR/release/docpipe-bench-native)")
     parser.add_argument("--components", default=str(REPO / "plugins" / "components"),
                         help="folder of clean/langdetect/summarize/export .wasm (default plugins/components)")
-    parser.add_argument("--eval", default=str(REPO.parent / "shared" / "eval"),
-                        help="evaluation data (default ../shared/eval from the repo)")
-    parser.add_argument("--count", type=int, default=300, help="documents (default 300)")
-    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
-    parser.add_argument("--min-kb", type=float, default=1, help="smallest document, KiB (default 1)")
-    parser.add_argument("--max-kb", type=float, default=50, help="largest document, KiB (default 50)")
+    add_corpus_arguments(parser)
     parser.add_argument("--jobs", default="1,2", help="docpipe --jobs values, comma-separated (default 1,2)")
     parser.add_argument("--no-python", action="store_true", help="skip the Python stack")
     parser.add_argument("--rounds", type=int, default=1,
@@ -153,10 +167,8 @@ def main():
 def report(args, jobs, components, work):
     load_before = os.getloadavg()
     corpus, one = work / "corpus.jsonl", work / "one.jsonl"
-    corpus_cmd = [sys.executable, str(REPO / "bench" / "corpus.py"), "--eval", args.eval,
-                  "--seed", str(args.seed), "--min-kb", str(args.min_kb), "--max-kb", str(args.max_kb)]
-    measure(corpus_cmd + ["--count", str(args.count), "--out", str(corpus)])
-    measure(corpus_cmd + ["--count", "1", "--out", str(one)])
+    generate_corpus(args, corpus)
+    generate_corpus(args, one, count=1)
     texts = [json.loads(line)["text"] for line in corpus.open(encoding="utf-8")]
     docs = len(texts)
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6

@@ -26,7 +26,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import REPO, STAGES, differing_lines, measure, run_docpipe, write_pipeline  # noqa: E402
+from run import (REPO, STAGES, add_corpus_arguments, differing_lines, generate_corpus,  # noqa: E402
+                 measure, run_docpipe, write_pipeline)
 
 
 def parse_variants(specs, default_native, default_docpipe):
@@ -53,22 +54,14 @@ def main():
     parser.add_argument("--docpipe", default=str(REPO / "target" / "release" / "docpipe"))
     parser.add_argument("--native", default=str(REPO / "target" / "release" / "docpipe-bench-native"),
                         help="native binary for variants that name none")
-    parser.add_argument("--eval", default=str(REPO.parent / "shared" / "eval"),
-                        help="evaluation data (default ../shared/eval from the repo)")
-    parser.add_argument("--count", type=int, default=300, help="documents (default 300)")
+    add_corpus_arguments(parser)
     parser.add_argument("--rounds", type=int, default=5, help="runs of each variant (default 5)")
-    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
-    parser.add_argument("--min-kb", type=float, default=1, help="smallest document, KiB (default 1)")
-    parser.add_argument("--max-kb", type=float, default=50, help="largest document, KiB (default 50)")
     args = parser.parse_args()
     variants = parse_variants(args.variants, Path(args.native), Path(args.docpipe))
 
     work = Path(tempfile.mkdtemp(prefix="docpipe-bench-variants-"))
     corpus = work / "corpus.jsonl"
-    measure([sys.executable, str(REPO / "bench" / "corpus.py"), "--eval", args.eval,
-             "--seed", str(args.seed), "--count", str(args.count), "--out", str(corpus),
-             "--min-kb", str(args.min_kb), "--max-kb", str(args.max_kb)])
-    docs = sum(1 for _ in corpus.open(encoding="utf-8"))
+    docs = generate_corpus(args, corpus)
     configs = json.dumps({stage: config for stage, (_, config) in STAGES.items()})
 
     cache = work / "cache"

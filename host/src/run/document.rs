@@ -148,9 +148,9 @@ fn run_stage(
 /// The document is read as raw members, not parsed whole: the id is parsed,
 /// the text only seen to be a string (its JSON is valid, its value is the
 /// plugin's business), and a contract that looks at members by name gets
-/// those members alone, parsed (`SchemaCheck::named_members`). A 4 KiB
-/// text parsed into a tree after every stage cost 3-5% of a pipeline's
-/// time (docs/benchmarks.md).
+/// those members alone, parsed (`SchemaCheck::named_members`). Parsing the
+/// whole document into a tree after every stage was 15% of the export
+/// stage's time at 3-5 KiB (docs/benchmarks.md, session 8).
 fn check_document(
     document: &str,
     id: &str,
