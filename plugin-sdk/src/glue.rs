@@ -57,16 +57,7 @@ pub fn process_json<P: Plugin>(plugin: &mut P, text: &str) -> Result<Outcome, Pl
             format!("document is not a JSON object: {e}"),
         )
     })?;
-    let input: P::Input = {
-        let mut de = serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let error = PluginError::new("invalid-input", without_position(e.inner()));
-            match pointer_of(e.path()) {
-                Some(pointer) => error.at(pointer),
-                None => error,
-            }
-        })?
-    };
+    let input: P::Input = read_input(text)?;
     match plugin.process(input)? {
         Verdict::Drop(reason) => Ok(Outcome::Drop { reason }),
         Verdict::Keep(output, artifacts) => {
@@ -91,6 +82,19 @@ pub fn process_json<P: Plugin>(plugin: &mut P, text: &str) -> Result<Outcome, Pl
             })
         }
     }
+}
+
+/// A plugin's input read from the document's text; an error names the field
+/// (its pointer) and says what was wrong with it.
+pub(crate) fn read_input<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, PluginError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let error = PluginError::new("invalid-input", without_position(e.inner()));
+        match pointer_of(e.path()) {
+            Some(pointer) => error.at(pointer),
+            None => error,
+        }
+    })
 }
 
 /// A message about the document as the plugin's input, without serde_json's

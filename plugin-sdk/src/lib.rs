@@ -47,6 +47,7 @@ mod glue;
 pub mod lang;
 pub mod log;
 mod plugin;
+mod raw;
 pub mod resource;
 pub mod testing;
 pub mod words;
@@ -55,6 +56,7 @@ pub use docpipe_contract::{
     Artifact, ArtifactMode, Document, PluginError, PluginKind, PluginManifest, INTERFACE_VERSION,
 };
 pub use plugin::{NoConfig, Plugin, Unchanged, Verdict};
+pub use raw::RawDocument;
 pub use schemars::{self, JsonSchema};
 
 #[doc(hidden)]

@@ -18,7 +18,7 @@ use crate::naming::{relative_path, NameTemplate};
 use crate::page::Page;
 use docpipe_plugin_sdk::{
     export_plugin, Artifact, ArtifactMode, Document, JsonSchema, Plugin, PluginError, PluginKind,
-    Unchanged, Verdict,
+    RawDocument, Unchanged, Verdict,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -67,7 +67,8 @@ pub enum Format {
     Html,
     /// One plain UTF-8 text file per document: title, text, summary.
     Text,
-    /// One compact JSON line per document, appended to a single file.
+    /// One compact JSON line per document, the document as the pipeline
+    /// holds it, appended to a single file.
     Jsonl,
     /// One RFC 4180 CSV row per document, appended to a single file under a
     /// header row.
@@ -132,7 +133,7 @@ impl Plugin for Export {
         "Writes documents as JSON, Markdown, HTML or text files, or one JSON Lines or CSV file.";
     const KIND: PluginKind = PluginKind::Exporter;
     type Config = Config;
-    type Input = Document;
+    type Input = RawDocument;
     type Output = Unchanged;
 
     fn new(config: Config) -> Result<Self, PluginError> {
@@ -141,16 +142,17 @@ impl Plugin for Export {
         })
     }
 
-    fn process(&mut self, document: Document) -> Result<Verdict<Unchanged>, PluginError> {
+    fn process(&mut self, raw: RawDocument) -> Result<Verdict<Unchanged>, PluginError> {
         let artifact = match &self.output {
             Output::PerDocument { page, path } => {
+                let document = raw.parse()?;
                 let fields = if path.reads_fields() {
                     document_value(&document)?
                 } else {
                     Value::Null
                 };
                 let (media_type, data) = match page {
-                    PageFormat::Json => ("application/json", json_bytes(&document, true)?),
+                    PageFormat::Json => ("application/json", json_bytes(&document)?),
                     PageFormat::Markdown => (
                         "text/markdown",
                         markdown::markdown(&Page::of(&document)).into_bytes(),
@@ -172,11 +174,14 @@ impl Plugin for Export {
                     header: None,
                 }
             }
+            // The line is the document as the host holds it, compact JSON,
+            // not parsed and printed again: that was most of this stage's
+            // time (docs/benchmarks.md, session 8).
             Output::Jsonl { name } => Artifact {
                 name: name.clone(),
                 media_type: "application/jsonl".to_string(),
                 mode: ArtifactMode::Append,
-                data: json_bytes(&document, false)?,
+                data: format!("{}\n", raw.json()).into_bytes(),
                 header: None,
             },
             Output::Csv {
@@ -187,7 +192,7 @@ impl Plugin for Export {
                 name: name.clone(),
                 media_type: "text/csv".to_string(),
                 mode: ArtifactMode::Append,
-                data: csv_record::document_row(columns, &document_value(&document)?)?,
+                data: csv_record::document_row(columns, &document_value(&raw.parse()?)?)?,
                 header: Some(header.clone()),
             },
         };
@@ -286,14 +291,9 @@ impl Output {
     }
 }
 
-/// The document as JSON followed by a newline.
-fn json_bytes(document: &Document, pretty: bool) -> Result<Vec<u8>, PluginError> {
-    let serialized = if pretty {
-        serde_json::to_vec_pretty(document)
-    } else {
-        serde_json::to_vec(document)
-    };
-    let mut bytes = serialized.map_err(serialize_error)?;
+/// The document as pretty-printed JSON followed by a newline.
+fn json_bytes(document: &Document) -> Result<Vec<u8>, PluginError> {
+    let mut bytes = serde_json::to_vec_pretty(document).map_err(serialize_error)?;
     bytes.push(b'\n');
     Ok(bytes)
 }

@@ -361,6 +361,33 @@ fn jsonl_appends_one_compact_line_to_the_run_file() {
 }
 
 #[test]
+fn jsonl_lines_are_what_printing_the_parsed_document_gave() {
+    // The host sends a document as serde_json prints a `Document`, and the
+    // glue merges outputs in place or at the end: for such text the line
+    // written as is equals the line the document parsed and printed gave.
+    for document in [arabic_document(), chinese_document(), english_document()] {
+        let parsed: Document = serde_json::from_value(document).unwrap();
+        let sent = serde_json::to_string(&parsed).unwrap();
+        let mut harness = Harness::<Export>::new(json!({"format": "jsonl"})).unwrap();
+        let (_, artifacts) = artifacts_of(harness.process(&sent).unwrap());
+        let printed = serde_json::to_vec(&parsed).unwrap();
+        assert_eq!(artifacts[0].data, [printed, b"\n".to_vec()].concat());
+    }
+}
+
+#[test]
+fn jsonl_writes_a_document_that_per_document_formats_refuse() {
+    // A `meta` that is not an object is no `Document`: a page says where,
+    // while the JSON Lines file takes the document as the pipeline has it.
+    let document = json!({"id": "a", "text": "t", "meta": "not an object"});
+    let (_, artifact) = export(json!({"format": "jsonl"}), document.clone());
+    assert_eq!(text_of(&artifact), format!("{document}\n"));
+    let mut harness = Harness::<Export>::new(json!({"format": "markdown"})).unwrap();
+    let error = harness.process(&document.to_string()).unwrap_err();
+    assert_eq!(error.pointer.as_deref(), Some("/meta"));
+}
+
+#[test]
 fn csv_appends_rfc_4180_rows_under_one_header() {
     let mut harness = Harness::<Export>::new(json!({"format": "csv"})).unwrap();
     let mut rows = Vec::new();
