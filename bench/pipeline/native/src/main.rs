@@ -14,7 +14,7 @@
 //! Prints a JSON summary on stdout (read by `bench/pipeline/run.py`) and a
 //! one-line reading on stderr.
 
-use docpipe_contract::{ArtifactMode, Outcome, PluginError};
+use docpipe_contract::{ArtifactMode, Document, Outcome, PluginError};
 use docpipe_plugin_sdk::testing::Harness;
 use docpipe_plugin_sdk::Plugin;
 use serde_json::{json, Map, Value};
@@ -156,7 +156,9 @@ impl Outputs {
 }
 
 /// The document as the host's JSONL reader hands it to the first stage: the
-/// line's object, with `meta.source` naming where it came from.
+/// line's object, with `meta.source` naming where it came from, printed as
+/// the host prints a `Document` (id, text, title, meta, then the line's
+/// other fields), since the `jsonl` exporter writes that text as it is.
 fn read_document(line: &str, path: &Path, number: usize) -> Result<(String, usize), String> {
     let mut object: Map<String, Value> =
         serde_json::from_str(line).map_err(|e| format!("not a JSON object: {e}"))?;
@@ -177,7 +179,10 @@ fn read_document(line: &str, path: &Path, number: usize) -> Result<(String, usiz
         meta.entry("source")
             .or_insert_with(|| json!({"path": name, "line": number}));
     }
-    Ok((Value::Object(object).to_string(), text_bytes))
+    let document: Document = serde_json::from_value(Value::Object(object))
+        .map_err(|e| format!("not a document: {e}"))?;
+    let text = serde_json::to_string(&document).expect("a document prints");
+    Ok((text, text_bytes))
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
