@@ -4,7 +4,7 @@
 //! pipeline sets, and the drop reason names the signal.
 
 use crate::config::DropThresholds;
-use crate::lines::{comparable, ends_sentence, is_blank};
+use crate::lines::{comparable, ends_sentence, is_blank, lines};
 use docpipe_plugin_sdk::{words, JsonSchema};
 use rustc_hash::FxHashSet;
 use serde::Serialize;
@@ -34,9 +34,8 @@ impl QualitySignals {
     pub fn measure(text: &str) -> Self {
         let words: Vec<&str> = words::words(text).collect();
         let word_chars: usize = words.iter().map(|word| word.chars().count()).sum();
-        let symbols =
-            text.matches('#').count() + text.matches("...").count() + text.matches('…').count();
-        let lines: Vec<&str> = text.lines().filter(|line| !is_blank(line)).collect();
+        let symbols = symbols(text);
+        let lines: Vec<&str> = lines(text).filter(|line| !is_blank(line)).collect();
         // Only inserted into: FxHash's order never shows, and it is
         // several times cheaper than SipHash on every line.
         let mut seen = FxHashSet::default();
@@ -121,6 +120,31 @@ impl QualitySignals {
     }
 }
 
+/// Hash signs, ellipses (`…`) and runs of three full stops (`...`, counted
+/// as `str::matches` does: "......" twice), in one pass of the memchr
+/// crate's three-byte search rather than three scans of the text.
+fn symbols(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    // The run of full stops being counted: where it started, where it ends.
+    let mut run: Option<(usize, usize)> = None;
+    for at in memchr::memchr3_iter(b'#', b'.', 0xE2, bytes) {
+        if bytes[at] == b'.' {
+            run = match run {
+                Some((start, end)) if end == at => Some((start, at + 1)),
+                finished => {
+                    count += finished.map_or(0, |(start, end)| (end - start) / 3);
+                    Some((at, at + 1))
+                }
+            };
+        } else if bytes[at] == b'#' || bytes[at + 1..].starts_with(&[0x80, 0xA6]) {
+            // `#`, or U+2026 (E2 80 A6); other chars led by 0xE2 do not count.
+            count += 1;
+        }
+    }
+    count + run.map_or(0, |(start, end)| (end - start) / 3)
+}
+
 /// `part / whole`, rounded to three decimals so `meta` stays readable; 0 for
 /// an empty whole.
 fn ratio(part: usize, whole: usize) -> f64 {
@@ -133,6 +157,24 @@ fn ratio(part: usize, whole: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn symbols_are_counted_as_three_searches_count_them() {
+        let by_matches = |text: &str| {
+            text.matches('#').count() + text.matches("...").count() + text.matches('…').count()
+        };
+        let mut texts = crate::lines::tests::break_texts();
+        // Chars led by 0xE2 that are not the ellipsis, and long runs.
+        texts.extend([
+            "–….—...".to_string(),
+            ".".repeat(40),
+            "…".repeat(20),
+            "#.".repeat(30),
+        ]);
+        for text in texts {
+            assert_eq!(symbols(&text), by_matches(&text), "{text:?}");
+        }
+    }
 
     #[test]
     fn signals_of_a_small_text() {

@@ -3,7 +3,7 @@
 //! the user's regexes; and lines that are only an ad label
 //! ("Advertisement", "إعلان", "广告").
 
-use crate::lines::{comparable, has_more_visible_than};
+use crate::lines::{comparable, has_more_visible_than, split_lines};
 use crate::report::Change;
 use docpipe_plugin_sdk::PluginError;
 use regex::Regex;
@@ -72,7 +72,7 @@ impl MarkerRemoval {
         if !self.label_lines.is_empty() {
             let mut kept = Vec::new();
             let mut removed_any = false;
-            for line in text.split('\n') {
+            for line in split_lines(&text) {
                 if self.is_label(line) {
                     change.record(line.trim());
                     removed_any = true;

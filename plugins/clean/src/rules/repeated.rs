@@ -3,7 +3,7 @@
 //! and again below it. Lines shorter than `min_repeated_chars` may repeat on
 //! purpose (list items, "Yes.", a refrain's short line) and are kept.
 
-use crate::lines::{comparable, is_blank};
+use crate::lines::{comparable, is_blank, split_lines};
 use crate::report::Change;
 use rustc_hash::FxHashSet;
 use std::borrow::Cow;
@@ -51,7 +51,7 @@ pub fn apply(text: &str, min_chars: usize) -> (Cow<'_, str>, Change) {
 fn paragraphs(text: &str) -> Vec<Vec<&str>> {
     let mut groups: Vec<Vec<&str>> = Vec::new();
     let mut in_paragraph = false;
-    for line in text.split('\n') {
+    for line in split_lines(text) {
         let blank = is_blank(line);
         match groups.last_mut() {
             Some(group) if in_paragraph && !blank => group.push(line),

@@ -4,7 +4,7 @@
 //! It looks only at the last few non-empty lines, and never at a long one:
 //! a paragraph that happens to start with "Source" is body text.
 
-use crate::lines::{comparable, ends_sentence, is_blank, visible_len};
+use crate::lines::{comparable, ends_sentence, is_blank, split_lines, visible_len};
 use crate::report::Change;
 use std::borrow::Cow;
 
@@ -53,7 +53,7 @@ impl SourceLineRemoval {
 
     pub fn apply<'t>(&self, text: &'t str) -> (Cow<'t, str>, Change) {
         let mut change = Change::default();
-        let mut lines: Vec<&str> = text.split('\n').collect();
+        let mut lines: Vec<&str> = split_lines(text).collect();
         let mut previous = None;
         for _ in 0..MAX_TRAILER_LINES {
             let Some(last) = lines.iter().rposition(|line| !is_blank(line)) else {

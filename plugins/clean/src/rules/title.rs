@@ -3,13 +3,13 @@
 //! without one, a first line that the next non-empty line repeats is the
 //! duplicate, and the repeat stays as the title.
 
-use crate::lines::{comparable, is_blank};
+use crate::lines::{comparable, is_blank, split_lines};
 use crate::report::Change;
 use std::borrow::Cow;
 
 pub fn apply<'t>(text: &'t str, title: Option<&str>) -> (Cow<'t, str>, Change) {
     let mut change = Change::default();
-    let mut lines: Vec<&str> = text.split('\n').collect();
+    let mut lines: Vec<&str> = split_lines(text).collect();
     match title.map(comparable).filter(|title| !title.is_empty()) {
         Some(title) => {
             while let Some(first) = lines.iter().position(|line| !is_blank(line)) {

@@ -3,7 +3,7 @@
 //! A lone non-ASCII space (U+3000 between CJK words, a no-break space) is
 //! kept as written: only runs and tabs become one plain space.
 
-use crate::lines::{chars_led_by, lead_bytes, may_start_whitespace};
+use crate::lines::{chars_led_by, lead_bytes, may_start_whitespace, split_lines};
 use crate::report::Change;
 use std::borrow::Cow;
 
@@ -48,7 +48,7 @@ pub fn apply(text: &str) -> (Cow<'_, str>, Change) {
     let mut out = String::with_capacity(text.len());
     let mut pending_blank = false;
     let (mut blank_lines, mut kept_blank_lines) = (0, 0);
-    for line in text.split('\n') {
+    for line in split_lines(text) {
         let collapsed = collapse_inline_whitespace(line);
         if collapsed.is_empty() {
             blank_lines += 1;
